@@ -1,0 +1,92 @@
+// The Kernel seam: every system call that changes process or system state goes
+// through this interface, so stage logic can be tested against a recording fake
+// (test/fakes/fake_kernel.hpp). LinuxKernel (kernel_linux.cpp) is the real one.
+// Paths are std::string because the kernel wants NUL-terminated strings.
+#pragma once
+
+#include <ocrt/base/result.hpp>
+#include <ocrt/base/unique_fd.hpp>
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct rlimit;
+
+namespace ocrt {
+
+class Kernel {
+public:
+    virtual ~Kernel() = default;
+
+    // mounts
+    virtual Result<void> mount(const std::string &source, const std::string &target, const std::string &fstype,
+                               unsigned long flags, const std::string &data) = 0;
+    virtual Result<void> umount2(const std::string &target, int flags) = 0;
+    virtual Result<void> pivot_root(const std::string &new_root, const std::string &put_old) = 0;
+
+    // namespaces
+    virtual Result<void> unshare(int flags) = 0;
+    virtual Result<void> setns(borrowed_fd fd, int nstype) = 0;
+
+    // identity
+    virtual Result<void> setresuid(uid_t r, uid_t e, uid_t s) = 0;
+    virtual Result<void> setresgid(gid_t r, gid_t e, gid_t s) = 0;
+    virtual Result<void> setgroups(const std::vector<gid_t> &groups) = 0;
+    virtual mode_t umask(mode_t mask) = 0;
+
+    // limits and names
+    virtual Result<void> setrlimit(int resource, uint64_t soft, uint64_t hard) = 0;
+    virtual Result<void> sethostname(const std::string &name) = 0;
+    virtual Result<void> setdomainname(const std::string &name) = 0;
+
+    // files
+    virtual Result<unique_fd> openat(borrowed_fd dir, const std::string &path, int flags, mode_t mode) = 0;
+    virtual Result<void> mkdirat(borrowed_fd dir, const std::string &path, mode_t mode) = 0;
+    virtual Result<void> mknodat(borrowed_fd dir, const std::string &path, mode_t mode, dev_t dev) = 0;
+    virtual Result<void> symlinkat(const std::string &target, borrowed_fd dir, const std::string &link) = 0;
+    virtual Result<void> fchownat(borrowed_fd dir, const std::string &path, uid_t uid, gid_t gid, int flags) = 0;
+    virtual Result<void> write_file(const std::string &path, const std::string &content) = 0;
+
+    // process
+    virtual Result<void> chdir(const std::string &path) = 0;
+    virtual Result<void> fchdir(borrowed_fd fd) = 0;
+    virtual Result<void> chroot(const std::string &path) = 0;
+    virtual Result<void> prctl(int option, unsigned long arg2) = 0;
+    virtual Result<void> execve(const std::string &path, const std::vector<std::string> &argv,
+                                const std::vector<std::string> &envp) = 0;
+};
+
+// The real kernel.
+class LinuxKernel final : public Kernel {
+public:
+    Result<void> mount(const std::string &source, const std::string &target, const std::string &fstype,
+                       unsigned long flags, const std::string &data) override;
+    Result<void> umount2(const std::string &target, int flags) override;
+    Result<void> pivot_root(const std::string &new_root, const std::string &put_old) override;
+    Result<void> unshare(int flags) override;
+    Result<void> setns(borrowed_fd fd, int nstype) override;
+    Result<void> setresuid(uid_t r, uid_t e, uid_t s) override;
+    Result<void> setresgid(gid_t r, gid_t e, gid_t s) override;
+    Result<void> setgroups(const std::vector<gid_t> &groups) override;
+    mode_t umask(mode_t mask) override;
+    Result<void> setrlimit(int resource, uint64_t soft, uint64_t hard) override;
+    Result<void> sethostname(const std::string &name) override;
+    Result<void> setdomainname(const std::string &name) override;
+    Result<unique_fd> openat(borrowed_fd dir, const std::string &path, int flags, mode_t mode) override;
+    Result<void> mkdirat(borrowed_fd dir, const std::string &path, mode_t mode) override;
+    Result<void> mknodat(borrowed_fd dir, const std::string &path, mode_t mode, dev_t dev) override;
+    Result<void> symlinkat(const std::string &target, borrowed_fd dir, const std::string &link) override;
+    Result<void> fchownat(borrowed_fd dir, const std::string &path, uid_t uid, gid_t gid, int flags) override;
+    Result<void> write_file(const std::string &path, const std::string &content) override;
+    Result<void> chdir(const std::string &path) override;
+    Result<void> fchdir(borrowed_fd fd) override;
+    Result<void> chroot(const std::string &path) override;
+    Result<void> prctl(int option, unsigned long arg2) override;
+    Result<void> execve(const std::string &path, const std::vector<std::string> &argv,
+                        const std::vector<std::string> &envp) override;
+};
+
+}  // namespace ocrt

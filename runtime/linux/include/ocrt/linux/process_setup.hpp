@@ -1,0 +1,30 @@
+// The process's own settings: names, limits, identity, cwd, executable, execve.
+#pragma once
+
+#include <ocrt/base/kernel.hpp>
+#include <ocrt/spec/config.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ocrt::os {
+
+// hostname / domainname (only when set; needs a UTS namespace).
+Result<void> set_uts_names(const spec::Config &config, Kernel &kernel);
+
+// process.rlimits; EPERM on raising a hard limit names the limit and the reason.
+Result<void> apply_rlimits(const std::vector<spec::Rlimit> &rlimits, Kernel &kernel);
+
+// additionalGids, gid, uid (in that order), then umask when set.
+Result<void> apply_user(const spec::User &user, Kernel &kernel);
+
+// Resolves args[0] inside the (already entered) rootfs using PATH from process.env,
+// with runc's wording on failure: exec: "foo": executable file not found in $PATH.
+Result<std::string> find_executable(const spec::Process &process);
+
+// Closes every fd >= 3 + preserve_fds, resets signal dispositions and mask, then execve.
+// Returns only on failure.
+Result<void> exec_process(const spec::Process &process, const std::string &executable, int preserve_fds,
+                          Kernel &kernel);
+
+}  // namespace ocrt::os
