@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what building and testing ocrt needs on Debian 12 (idempotent; root).
+set -euo pipefail
+packages=(meson ninja-build g++ pkg-config nlohmann-json3-dev libyaml-cpp-dev libseccomp-dev libcap-dev
+          catch2 busybox-static python3 python3-jsonschema iproute2 util-linux)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
