@@ -263,7 +263,7 @@ struct LinuxConfig {
     std::optional<MemoryPolicy> memory_policy;
     std::map<std::string, std::string> sysctl;
     std::optional<Seccomp> seccomp;
-    std::string rootfs_propagation;  // "" | "private" | "shared" | "slave" | "unbindable"
+    std::string rootfs_propagation;  // "" | "private" | "shared" | "slave" | "unbindable", or an "r" form ("rslave")
     std::vector<std::string> masked_paths, readonly_paths;
     std::string mount_label;
     std::optional<Personality> personality;

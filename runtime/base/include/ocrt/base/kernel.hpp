@@ -57,6 +57,17 @@ public:
     virtual Result<void> prctl(int option, unsigned long arg2) = 0;
     virtual Result<void> execve(const std::string &path, const std::vector<std::string> &argv,
                                 const std::vector<std::string> &envp) = 0;
+
+    // Added after the first cut; the defaults fail with ENOSYS so an older
+    // subclass still compiles. LinuxKernel and FakeKernel override them.
+
+    // mount_setattr(2): attr_set/attr_clr are MOUNT_ATTR_* bits; flags e.g. AT_EMPTY_PATH | AT_RECURSIVE.
+    virtual Result<void> mount_setattr(borrowed_fd dir, const std::string &path, unsigned int flags,
+                                       uint64_t attr_set, uint64_t attr_clr);
+    // close_range(2); flags may be CLOSE_RANGE_CLOEXEC.
+    virtual Result<void> close_range(unsigned int first, unsigned int last, int flags);
+    // Every catchable signal back to SIG_DFL and an empty signal mask (before execve).
+    virtual Result<void> reset_signals();
 };
 
 // The real kernel.
@@ -87,6 +98,10 @@ public:
     Result<void> prctl(int option, unsigned long arg2) override;
     Result<void> execve(const std::string &path, const std::vector<std::string> &argv,
                         const std::vector<std::string> &envp) override;
+    Result<void> mount_setattr(borrowed_fd dir, const std::string &path, unsigned int flags, uint64_t attr_set,
+                               uint64_t attr_clr) override;
+    Result<void> close_range(unsigned int first, unsigned int last, int flags) override;
+    Result<void> reset_signals() override;
 };
 
 }  // namespace ocrt

@@ -7,7 +7,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ocrt::init {
 
@@ -36,7 +38,14 @@ Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions
 // once the init has called execve, or the init's error if it failed before that.
 Result<void> release_init(const std::string &state_dir);
 
-// True while an init in state_dir still waits for `start`.
+// True while <state_dir>/start.sock exists: from create until `start` released the
+// init. An init that died meanwhile leaves it behind (release_init then fails with
+// ECONNREFUSED), so pair this with a liveness check of the pid.
 bool init_waiting(const std::string &state_dir);
+
+// Field 22 of /proc/<pid>/stat (clock ticks after boot): with the pid it names one process.
+Result<unsigned long long> process_start_time(pid_t pid);
+// Pure: the start time in one /proc/<pid>/stat line; nullopt when malformed.
+std::optional<unsigned long long> parse_start_time(std::string_view stat_line);
 
 }  // namespace ocrt::init

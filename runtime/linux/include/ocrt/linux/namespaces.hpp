@@ -1,4 +1,21 @@
 // Which namespaces the init creates, which it joins, and in what order.
+//
+// Ordering rules (plan_namespaces):
+// - Nothing joined by path (fast path): every new namespace is created by
+//   clone() itself, the user namespace with the others so they are owned by it.
+//   The exception is time: CLONE_NEWTIME must be unshare()d, its offsets written
+//   to /proc/self/timens_offsets before any process is inside, and only children
+//   enter it, so the child forks once more (needs_second_fork).
+// - Some namespace joined by path: clone() creates nothing. The child opens every
+//   path first (before a setns changes what paths mean), setns()es into the user
+//   namespace first (so it holds the capabilities the other joins need), then
+//   ipc, uts, network, pid, cgroup, time, and mount last (it moves root and cwd).
+//   Then it unshare()s all new namespaces in one call; a new user namespace is
+//   created by that call before the others, so it owns them.
+// - Joining or unsharing a pid namespace only affects children, and so does
+//   entering a time namespace: any of these sets needs_second_fork.
+// - new_user: the parent writes the id maps once the child has its new user
+//   namespace (right after clone on the fast path, after unshare otherwise).
 #pragma once
 
 #include <ocrt/base/kernel.hpp>

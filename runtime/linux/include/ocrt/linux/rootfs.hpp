@@ -11,6 +11,7 @@ namespace ocrt::os {
 struct RootfsOptions {
     std::string rootfs;     // absolute host path of root.path
     bool no_pivot = false;  // --no-pivot: MS_MOVE + chroot instead of pivot_root
+    std::string bundle;     // absolute; relative bind-mount sources are relative to it (empty: to the cwd)
 };
 
 // In the new mount namespace, before pivot_root: make / private (or rootfsPropagation),

@@ -1,0 +1,63 @@
+#include <ocrt/cli/command_flags.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace ocrt::cli {
+namespace {
+
+template <size_t N, size_t M>
+constexpr std::array<FlagSpec, N + M> concat(const FlagSpec (&first)[N], const FlagSpec (&second)[M]) {
+    std::array<FlagSpec, N + M> joined{};
+    for (size_t i = 0; i < N; ++i) joined[i] = first[i];
+    for (size_t i = 0; i < M; ++i) joined[N + i] = second[i];
+    return joined;
+}
+
+constexpr FlagSpec create_table[] = {
+    {"bundle", 'b', FlagKind::value, "path to the bundle directory (default: current directory)"},
+    {"pid-file", 0, FlagKind::value, "write the container init's host pid to this file"},
+    {"console-socket", 0, FlagKind::value, "AF_UNIX socket that receives the pty master of a terminal"},
+    {"pidfd-socket", 0, FlagKind::value, "AF_UNIX socket for a pidfd of the init (accepted, ignored)"},
+    {"no-pivot", 0, FlagKind::boolean, "use chroot instead of pivot_root (unsafe)"},
+    {"no-new-keyring", 0, FlagKind::boolean, "keep the caller's session keyring"},
+    {"preserve-fds", 0, FlagKind::value, "pass N extra fds (from fd 3) to the container"},
+};
+
+constexpr FlagSpec run_only_table[] = {
+    {"detach", 'd', FlagKind::boolean, "return after starting the container"},
+    {"keep", 0, FlagKind::boolean, "do not delete the container after it exits"},
+    {"no-subreaper", 0, FlagKind::boolean, "do not make ocrt a child subreaper"},
+};
+
+constexpr auto run_table = concat(create_table, run_only_table);
+
+constexpr FlagSpec kill_table[] = {
+    {"all", 'a', FlagKind::boolean, "signal every process in the container's cgroup"},
+};
+
+constexpr FlagSpec delete_table[] = {
+    {"force", 'f', FlagKind::boolean, "kill the container first if needed; succeed if it does not exist"},
+};
+
+constexpr FlagSpec list_table[] = {
+    {"format", 'f', FlagKind::value, "output format: table or json (default: table)"},
+    {"quiet", 'q', FlagKind::boolean, "print only container ids"},
+};
+
+constexpr FlagSpec spec_table[] = {
+    {"bundle", 'b', FlagKind::value, "directory to write config.json in (default: current directory)"},
+    {"rootless", 0, FlagKind::boolean, "write a config for an unprivileged user (user namespace)"},
+};
+
+}  // namespace
+
+std::span<const FlagSpec> create_flags() { return create_table; }
+std::span<const FlagSpec> run_flags() { return run_table; }
+std::span<const FlagSpec> kill_flags() { return kill_table; }
+std::span<const FlagSpec> delete_flags() { return delete_table; }
+std::span<const FlagSpec> list_flags() { return list_table; }
+std::span<const FlagSpec> spec_flags() { return spec_table; }
+std::span<const FlagSpec> no_flags() { return {}; }
+
+}  // namespace ocrt::cli

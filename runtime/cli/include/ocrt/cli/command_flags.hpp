@@ -1,0 +1,19 @@
+// One flag table per command (kept apart from the command bodies so the unit
+// tests can parse real client command lines without linking the lifecycle layer).
+#pragma once
+
+#include <ocrt/cli/args.hpp>
+
+#include <span>
+
+namespace ocrt::cli {
+
+std::span<const FlagSpec> create_flags();  // --bundle/-b --pid-file --console-socket --pidfd-socket ...
+std::span<const FlagSpec> run_flags();     // create's flags + --detach/-d --keep --no-subreaper
+std::span<const FlagSpec> kill_flags();    // --all/-a
+std::span<const FlagSpec> delete_flags();  // --force/-f
+std::span<const FlagSpec> list_flags();    // --format/-f --quiet/-q
+std::span<const FlagSpec> spec_flags();    // --bundle/-b --rootless
+std::span<const FlagSpec> no_flags();      // start, state, features
+
+}  // namespace ocrt::cli

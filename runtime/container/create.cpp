@@ -1,0 +1,150 @@
+// ocrt create: config -> claimed state dir -> init waiting for start -> state.json
+// and pid file. Any failure undoes everything done so far.
+#include "lifecycle_internal.hpp"
+
+#include <ocrt/base/fs.hpp>
+#include <ocrt/base/log.hpp>
+#include <ocrt/container/id.hpp>
+#include <ocrt/container/pid_file.hpp>
+#include <ocrt/init/launch.hpp>
+#include <ocrt/spec/load.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <csignal>
+
+namespace ocrt::container {
+namespace detail {
+namespace {
+
+std::string in_quotes(const std::string &text) { return "\"" + text + "\""; }
+
+Result<std::string> current_dir() {
+    char buffer[PATH_MAX];
+    if (::getcwd(buffer, sizeof buffer) == nullptr) {
+        int err = errno;
+        return Error(err, "get current directory");
+    }
+    return std::string(buffer);
+}
+
+// Every problem in config.json at once, one per line.
+Result<spec::Config> load_config(const std::string &bundle) {
+    std::string text = OCRT_TRY(fs::read_file(bundle + "/config.json"));
+    spec::ParsedConfig parsed = spec::parse_config(text);
+    for (const spec::Diagnostic &warning : parsed.warnings) log::debug(spec::render(warning));
+    if (!parsed.errors.empty()) {
+        std::string all;
+        for (const spec::Diagnostic &diagnostic : parsed.errors) {
+            if (!all.empty()) all += "\n";
+            all += spec::render(diagnostic);
+        }
+        return Error(all);
+    }
+    return std::move(*parsed.config);
+}
+
+Result<void> check_rootfs(const std::string &rootfs) {
+    struct stat info;
+    if (::stat(rootfs.c_str(), &info) != 0) {
+        int err = errno;
+        return Error(err, "stat rootfs " + in_quotes(rootfs));
+    }
+    if (!S_ISDIR(info.st_mode)) return Error("rootfs " + in_quotes(rootfs) + " is not a directory");
+    return ok();
+}
+
+Record initial_record(const CreateOptions &options, const spec::Config &config, const std::string &bundle,
+                      const std::string &rootfs) {
+    Record record;
+    record.oci.oci_version = config.oci_version;
+    record.oci.id = options.id;
+    record.oci.status = std::string(status_name(Status::Creating));
+    record.oci.bundle = bundle;
+    record.oci.rootfs = rootfs;
+    record.oci.created = now_rfc3339_nano_utc();
+    record.oci.annotations = config.annotations;
+    record.private_pid_namespace = has_private_pid_namespace(config);
+    record.cgroup_manager = options.cgroup_manager;
+    if (config.linux_) record.cgroups_path = config.linux_->cgroups_path;
+    return record;
+}
+
+init::LaunchOptions launch_options(const CreateOptions &options, const Record &record, const std::string &state_dir) {
+    init::LaunchOptions launch;
+    launch.id = options.id;
+    launch.bundle = record.oci.bundle;
+    launch.rootfs = record.oci.rootfs;
+    launch.state_dir = state_dir;
+    launch.no_pivot = options.no_pivot;
+    launch.no_new_keyring = options.no_new_keyring;
+    launch.preserve_fds = options.preserve_fds;
+    launch.console_socket = options.console_socket;
+    return launch;
+}
+
+// The init is our child (launch_init clones it, and is subreaper across a second
+// fork): kill it and reap it so nothing of a failed create stays behind.
+void kill_launched_init(const init::LaunchedInit &launched) {
+    if (auto handle = ProcessHandle::open(launched.pid, launched.start_time)) (void)handle->signal(SIGKILL);
+    while (::waitpid(launched.pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+}
+
+Error roll_back(ContainerDir &dir, Error failure) {
+    if (auto removed = dir.destroy(); !removed) return with_cleanup_failure(std::move(failure), removed.error());
+    return failure;
+}
+
+// After launch: the record and the pid file must exist before create returns.
+Result<void> record_init(ContainerDir &dir, Record &record, const init::LaunchedInit &launched,
+                         const std::string &pid_file) {
+    record.oci.status = std::string(status_name(Status::Created));
+    record.oci.pid = launched.pid;
+    record.init_start_time = launched.start_time;
+    OCRT_TRY(dir.write_record(record));
+    if (!pid_file.empty()) OCRT_TRY(write_pid_file(pid_file, launched.pid));
+    return ok();
+}
+
+}  // namespace
+
+Error with_cleanup_failure(Error primary, const Error &cleanup) {
+    Error combined(primary.code(), primary.message() + " (clean-up failed too: " + cleanup.render() + ")");
+    for (const std::string &frame : primary.context()) combined.wrap(frame);
+    return combined;
+}
+
+Result<CreatedInit> create_container(const CreateOptions &options) {
+    OCRT_TRY(validate_id(options.id));
+    std::string cwd = OCRT_TRY(current_dir());
+    std::string bundle = absolute_path(options.bundle.empty() ? cwd : options.bundle, cwd);
+    std::string pid_file = options.pid_file.empty() ? "" : absolute_path(options.pid_file, cwd);
+    spec::Config config = OCRT_TRY(load_config(bundle));
+    std::string rootfs = absolute_path(config.root.path, bundle);
+    OCRT_TRY(check_rootfs(rootfs));
+
+    Record record = initial_record(options, config, bundle, rootfs);
+    ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
+    auto launched = init::launch_init(config, launch_options(options, record, dir.path()));
+    if (!launched) return roll_back(dir, std::move(launched).error());
+    if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
+        kill_launched_init(*launched);
+        return roll_back(dir, std::move(recorded).error());
+    }
+    dir.unlock();
+    return CreatedInit{launched->pid, launched->start_time};
+}
+
+}  // namespace detail
+
+Result<void> create(const CreateOptions &options) {
+    OCRT_TRY(detail::create_container(options));
+    return ok();
+}
+
+}  // namespace ocrt::container

@@ -1,0 +1,37 @@
+// Private to runtime/container: pieces shared by create, the lifecycle commands and run.
+#pragma once
+
+#include <ocrt/base/result.hpp>
+#include <ocrt/container/container.hpp>
+#include <ocrt/container/record.hpp>
+#include <ocrt/container/state_store.hpp>
+#include <ocrt/container/status.hpp>
+
+#include <sys/types.h>
+
+#include <chrono>
+
+namespace ocrt::container::detail {
+
+// How long delete waits for a SIGKILLed init to go.
+inline constexpr std::chrono::seconds kKillTimeout{10};
+
+struct CreatedInit {
+    pid_t pid = 0;
+    unsigned long long start_time = 0;
+};
+
+// create without returning early: validates, claims the state dir, launches the
+// init, records it and writes the pid file. On failure nothing is left behind.
+Result<CreatedInit> create_container(const CreateOptions &options);
+
+// The status of the container in dir right now.
+Status live_status(const ContainerDir &dir, const Record &record);
+
+// primary stays the error reported; a failed clean-up is appended to its message.
+Error with_cleanup_failure(Error primary, const Error &cleanup);
+
+// SIGKILLs a live recorded init and waits for it to exit (up to kKillTimeout).
+Result<void> kill_and_wait(const Record &record);
+
+}  // namespace ocrt::container::detail

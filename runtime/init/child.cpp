@@ -1,0 +1,191 @@
+// The init's stages from the clone to Ready, one function per stage. The order is
+// the one drawn in sync.hpp; every stage records itself in ctx.stage so the single
+// Error the child reports names where it failed.
+#include "child.hpp"
+
+#include <ocrt/linux/process_setup.hpp>
+#include <ocrt/linux/rootfs.hpp>
+#include <ocrt/linux/userns.hpp>
+
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <exception>
+
+namespace ocrt::init {
+namespace {
+
+// Dies with ocrt while it is still our parent; a parent already gone means exit now.
+Result<void> guard_against_orphaning(ChildContext &ctx) {
+    ctx.stage = Stage::Spawn;
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, SIGKILL));
+    // In a new pid namespace getppid() is 0: the sync socket's EOF covers that case.
+    pid_t parent = ::getppid();
+    if (parent != 0 && parent != ctx.parent_pid) child_exit(1);
+    // Not dumpable: a container process must not ptrace or read /proc of its init.
+    return ctx.kernel.prctl(PR_SET_DUMPABLE, 0);
+}
+
+Result<void> wait_for_continue(ChildContext &ctx) {
+    ctx.stage = Stage::Cgroup;
+    OCRT_TRY(ctx.channel.expect(MsgType::Continue));
+    return ok();
+}
+
+// The parent (root) writes the maps; we then become root of the new user namespace.
+Result<void> become_root_in_user_ns(ChildContext &ctx) {
+    ctx.stage = Stage::UserNs;
+    OCRT_TRY(ctx.channel.send(MsgType::IdMapRequest));
+    OCRT_TRY(ctx.channel.expect(MsgType::IdMapDone));
+    OCRT_TRY(ctx.kernel.setresgid(0, 0, 0));
+    OCRT_TRY(ctx.kernel.setresuid(0, 0, 0));
+    // Changing credentials cleared the parent-death signal: arm it again.
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, SIGKILL));
+    return ok();
+}
+
+Result<void> enter_namespaces(ChildContext &ctx) {
+    ctx.stage = Stage::Namespaces;
+    bool new_user_by_clone = (ctx.plan.clone_flags & CLONE_NEWUSER) != 0;
+    if (ctx.plan.new_user && new_user_by_clone) OCRT_TRY(become_root_in_user_ns(ctx));
+    ctx.stage = Stage::Namespaces;
+    OCRT_TRY(os::enter_namespaces(ctx.plan, ctx.kernel));
+    // With joins, the user namespace comes from unshare(): its maps follow it.
+    if (ctx.plan.new_user && !new_user_by_clone) OCRT_TRY(become_root_in_user_ns(ctx));
+    return ok();
+}
+
+// Offsets of a new time namespace must be set before any process enters it.
+Result<void> set_time_offsets(ChildContext &ctx) {
+    if ((ctx.plan.unshare_flags & CLONE_NEWTIME) == 0 || !ctx.config.linux_) return ok();
+    const auto &offsets = ctx.config.linux_->time_offsets;
+    if (offsets.empty()) return ok();
+    // While not dumpable our /proc files belong to host root, whom a user namespace
+    // does not map: be dumpable just for this write.
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_DUMPABLE, 1));
+    auto written = ctx.kernel.write_file("/proc/self/timens_offsets", os::render_time_offsets(offsets));
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_DUMPABLE, 0));
+    return written;
+}
+
+// A joined or unshared pid/time namespace only applies to children: fork the real init.
+// The intermediate reports the grandchild's host pid and exits.
+Result<void> fork_into_namespaces(ChildContext &ctx) {
+    if (!ctx.plan.needs_second_fork) return ok();
+    OCRT_TRY(set_time_offsets(ctx));
+    pid_t grandchild = ::fork();
+    if (grandchild < 0) {
+        int err = errno;
+        return Error(err, "fork init into its pid namespace");
+    }
+    if (grandchild == 0) return ok();
+    if (!ctx.channel.send(MsgType::ChildPid, grandchild)) {
+        ::kill(grandchild, SIGKILL);
+        child_exit(1);
+    }
+    child_exit(0);
+}
+
+// A fresh session keyring so containers never share the host's keys.
+Result<void> join_session_keyring(ChildContext &ctx) {
+    ctx.stage = Stage::Keyring;
+    if (ctx.options.no_new_keyring) return ok();
+    std::string name = "_ses." + ctx.options.id;
+    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str(), 0, 0, 0) >= 0) return ok();
+    int err = errno;
+    // No keyring support, or a user namespace that may not create one: carry on without.
+    if (err == ENOSYS || err == EACCES) {
+        (void)ctx.channel.send_log(log::Level::debug, "session keyring not created: " + Error(err, "").render());
+        return ok();
+    }
+    return Error(err, "join session keyring \"" + name + "\"");
+}
+
+Result<void> set_up_rootfs(ChildContext &ctx) {
+    os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot};
+    ctx.stage = Stage::Mounts;
+    OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
+    ctx.stage = Stage::PivotRoot;
+    OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
+    ctx.stage = Stage::Mounts;
+    return os::finish_rootfs(ctx.config, ctx.kernel);
+}
+
+// A cwd reached through a leaked host fd shows up as unreachable (CVE-2024-21626).
+Result<void> enter_cwd(ChildContext &ctx) {
+    const std::string &cwd = ctx.process().cwd;
+    if (cwd.empty()) return ok();
+    OCRT_TRY(ctx.kernel.chdir(cwd));
+    char resolved[PATH_MAX];
+    if (::getcwd(resolved, sizeof resolved) == nullptr || resolved[0] != '/')
+        return Error("possible container breakout: cwd \"" + cwd + "\" is outside the container");
+    return ok();
+}
+
+// Names and limits first; the user switch drops privileges, so it comes last.
+Result<void> set_identity(ChildContext &ctx) {
+    ctx.stage = Stage::Identity;
+    OCRT_TRY(os::set_uts_names(ctx.config, ctx.kernel));
+    OCRT_TRY(os::apply_rlimits(ctx.process().rlimits, ctx.kernel));
+    OCRT_TRY(os::apply_user(ctx.process().user, ctx.kernel));
+    return enter_cwd(ctx);
+}
+
+// A missing executable fails `create`, as with runc.
+Result<std::string> resolve_executable(ChildContext &ctx) {
+    ctx.stage = Stage::Exec;
+    return os::find_executable(ctx.process());
+}
+
+// From here on the init outlives `ocrt create`, which exits once it reads Ready.
+Result<void> report_ready(ChildContext &ctx) {
+    ctx.stage = Stage::WaitStart;
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, 0));
+    OCRT_TRY(install_wait_signal_handlers());
+    OCRT_TRY(ctx.channel.send(MsgType::Ready));
+    ctx.channel.close();
+    return ok();
+}
+
+Result<void> run_stages(ChildContext &ctx) {
+    OCRT_TRY(guard_against_orphaning(ctx));
+    OCRT_TRY(wait_for_continue(ctx));
+    OCRT_TRY(enter_namespaces(ctx));
+    OCRT_TRY(fork_into_namespaces(ctx));
+    OCRT_TRY(join_session_keyring(ctx));
+    OCRT_TRY(set_up_rootfs(ctx));
+    OCRT_TRY(set_identity(ctx));
+    std::string executable = OCRT_TRY(resolve_executable(ctx));
+    OCRT_TRY(report_ready(ctx));
+    wait_and_exec(ctx, executable);
+}
+
+[[noreturn]] void report_and_exit(ChildContext &ctx, const Error &error) noexcept {
+    try {
+        (void)ctx.channel.send_error(ctx.stage, error);
+    } catch (...) {
+        // Out of memory while reporting: the parent still sees EOF.
+    }
+    child_exit(1);
+}
+
+}  // namespace
+
+[[noreturn]] void run_child(ChildContext &ctx) noexcept {
+    try {
+        auto failed = run_stages(ctx);  // returns only on failure
+        report_and_exit(ctx, failed ? Error("init stages ended without exec") : failed.error());
+    } catch (const std::exception &e) {
+        report_and_exit(ctx, Error(std::string("unexpected exception: ") + e.what()));
+    } catch (...) {
+        report_and_exit(ctx, Error("unexpected exception"));
+    }
+}
+
+}  // namespace ocrt::init

@@ -1,0 +1,39 @@
+// ExpectedSequence: the order in which the child may send protocol messages, derived
+// from the plan, as a pure state machine. The parent feeds it every message it gets
+// (Log and Error never reach it: the channel handles those) and stops at Ready.
+#pragma once
+
+#include <ocrt/base/result.hpp>
+#include <ocrt/init/sync.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace ocrt::init {
+
+struct SequencePlan {
+    bool new_user = false;     // the child asks for id maps
+    bool second_fork = false;  // the child reports its grandchild's pid
+};
+
+class ExpectedSequence {
+public:
+    explicit ExpectedSequence(SequencePlan plan);
+
+    // Advances when got is the next expected message, otherwise
+    // "protocol violation: got X while expecting Y" (or "... after Ready").
+    Result<void> accept(MsgType got);
+
+    // The next message the child must send; nullopt once Ready was accepted.
+    std::optional<MsgType> expected() const;
+    bool done() const { return next_ == steps_.size(); }
+    // The whole order, for diagnostics and tests.
+    const std::vector<MsgType> &steps() const { return steps_; }
+
+private:
+    std::vector<MsgType> steps_;
+    std::size_t next_ = 0;
+};
+
+}  // namespace ocrt::init

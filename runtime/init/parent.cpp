@@ -1,0 +1,58 @@
+#include "parent.hpp"
+
+#include "child_guard.hpp"
+
+#include <ocrt/init/sequence.hpp>
+#include <ocrt/linux/userns.hpp>
+
+namespace ocrt::init {
+namespace {
+
+Result<void> answer_id_map_request(pid_t pid, ParentChannel &channel, const spec::Config &config, Kernel &kernel) {
+    if (!config.linux_) return Error("id maps requested without a \"linux\" object");
+    if (auto written = os::write_id_maps(pid, *config.linux_, kernel); !written)
+        return std::move(written).error().wrap("write id maps of init " + std::to_string(pid));
+    return channel.send(MsgType::IdMapDone);
+}
+
+Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
+                          const os::NamespacePlan &plan, Kernel &kernel) {
+    // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
+    OCRT_TRY(channel.send(MsgType::Continue));
+    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork});
+    while (!sequence.done()) {
+        Message msg = OCRT_TRY(channel.receive());
+        OCRT_TRY(sequence.accept(msg.type));
+        if (msg.type == MsgType::IdMapRequest) {
+            OCRT_TRY(answer_id_map_request(guard.pid(), channel, config, kernel));
+        } else if (msg.type == MsgType::ChildPid) {
+            if (msg.value <= 0) return Error("protocol violation: ChildPid with pid " + std::to_string(msg.value));
+            OCRT_TRY(guard.switch_to_grandchild(msg.value));
+        }
+    }
+    return ok();
+}
+
+// Kills and reaps; an Error the child already sent replaces a knock-on parent error.
+Error fail(ChildGuard &guard, ParentChannel &channel, Error error) {
+    if (auto from_child = channel.pending_child_error()) error = std::move(*from_child);
+    std::string status = guard.kill_and_reap();
+    if (error.message() == kInitExitedMessage && error.context().empty() && !status.empty())
+        return Error(std::string(kInitExitedMessage) + " (" + status + ")");
+    return error;
+}
+
+}  // namespace
+
+Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
+                                const os::NamespacePlan &plan, Kernel &kernel) {
+    ChildGuard guard(pid);
+    if (auto done = run_protocol(guard, channel, config, plan, kernel); !done)
+        return fail(guard, channel, std::move(done).error());
+    auto start_time = process_start_time(guard.pid());
+    if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));
+    channel.close();
+    return LaunchedInit{guard.release(), *start_time};
+}
+
+}  // namespace ocrt::init

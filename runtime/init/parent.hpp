@@ -1,0 +1,17 @@
+// The parent's half of the create protocol (sync.hpp), run right after the clone.
+#pragma once
+
+#include <ocrt/base/kernel.hpp>
+#include <ocrt/init/channel.hpp>
+#include <ocrt/init/launch.hpp>
+#include <ocrt/linux/namespaces.hpp>
+#include <ocrt/spec/config.hpp>
+
+namespace ocrt::init {
+
+// Drives the child with the given pid until Ready. On any failure the child (or the
+// grandchild) is killed and reaped, and the child's own error wins over ours.
+Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
+                                const os::NamespacePlan &plan, Kernel &kernel);
+
+}  // namespace ocrt::init

@@ -1,0 +1,111 @@
+#include <ocrt/linux/devices.hpp>
+
+#include <ocrt/base/fs.hpp>
+#include <ocrt/linux/mount_options.hpp>
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <array>
+#include <cerrno>
+#include <utility>
+
+namespace ocrt::os {
+
+namespace {
+
+std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+
+// "/dev/pts/0" -> {"/dev/pts", "0"}.
+std::pair<std::string, std::string> split_parent(const std::string &path) {
+    std::string clean = fs::clean_path(path);
+    size_t slash = clean.rfind('/');
+    return {slash == 0 ? "/" : clean.substr(0, slash), clean.substr(slash + 1)};
+}
+
+// Without CAP_MKNOD (a user namespace) the host's node is bound onto an empty file.
+Result<void> bind_host_device(const DeviceNode &node, borrowed_fd root, Kernel &kernel) {
+    auto file = OCRT_TRY(fs::create_file_in_root(root, node.path, 0644));
+    return kernel.mount(node.path, fs::fd_path(file), "", MS_BIND, "");
+}
+
+}  // namespace
+
+const std::vector<DeviceNode> &default_devices() {
+    static const std::vector<DeviceNode> devices = {
+        {"/dev/null", S_IFCHR, 1, 3},    {"/dev/zero", S_IFCHR, 1, 5},    {"/dev/full", S_IFCHR, 1, 7},
+        {"/dev/random", S_IFCHR, 1, 8},  {"/dev/urandom", S_IFCHR, 1, 9}, {"/dev/tty", S_IFCHR, 5, 0},
+    };
+    return devices;
+}
+
+Result<DeviceNode> device_node(const spec::Device &device) {
+    DeviceNode node;
+    node.path = device.path;
+    if (device.type == "c" || device.type == "u") {
+        node.type = S_IFCHR;
+    } else if (device.type == "b") {
+        node.type = S_IFBLK;
+    } else if (device.type == "p") {
+        node.type = S_IFIFO;
+    } else {
+        return Error(EINVAL, "device " + quoted(device.path) + ": unknown type " + quoted(device.type));
+    }
+    if (node.type != S_IFIFO) {
+        if (!device.major || !device.minor)
+            return Error(EINVAL, "device " + quoted(device.path) + ": major and minor are required");
+        node.major = static_cast<unsigned int>(*device.major);
+        node.minor = static_cast<unsigned int>(*device.minor);
+    }
+    node.mode = device.file_mode ? static_cast<mode_t>(*device.file_mode & 07777) : 0666;
+    node.uid = device.uid.value_or(0);
+    node.gid = device.gid.value_or(0);
+    return node;
+}
+
+bool needs_dev_setup(const spec::Config &config) {
+    for (const auto &mount : config.mounts) {
+        if (fs::clean_path(mount.destination) != "/dev") continue;
+        if (mount.type == "bind" || parse_mount_options(mount.options).is_bind) return false;
+    }
+    return true;
+}
+
+Result<void> create_device(const DeviceNode &node, borrowed_fd root, Kernel &kernel) {
+    auto [parent_path, name] = split_parent(node.path);
+    if (name.empty()) return Error(EINVAL, "device path " + quoted(node.path) + " names no file");
+    auto parent = OCRT_TRY(fs::mkdir_all_in_root(root, parent_path, 0755));
+    auto made = kernel.mknodat(parent, name, node.type | node.mode, makedev(node.major, node.minor));
+    if (!made) {
+        int code = made.error().code();
+        if (code == EEXIST) return ok();  // an image or an earlier entry already has it
+        if (code == EPERM && node.type != S_IFIFO) return bind_host_device(node, root, kernel);
+        return std::move(made).error().wrap("create device " + quoted(node.path));
+    }
+    if (node.uid != 0 || node.gid != 0) {
+        if (auto owned = kernel.fchownat(parent, name, node.uid, node.gid, AT_SYMLINK_NOFOLLOW); !owned)
+            return std::move(owned).error().wrap("create device " + quoted(node.path));
+    }
+    return ok();
+}
+
+Result<void> create_dev_symlinks(borrowed_fd root, bool with_ptmx, Kernel &kernel) {
+    const std::array<std::pair<const char *, const char *>, 5> links = {{
+        {"fd", "/proc/self/fd"},
+        {"stdin", "/proc/self/fd/0"},
+        {"stdout", "/proc/self/fd/1"},
+        {"stderr", "/proc/self/fd/2"},
+        {"ptmx", "pts/ptmx"},
+    }};
+    auto dev = OCRT_TRY(fs::mkdir_all_in_root(root, "/dev", 0755));
+    for (auto [name, target] : links) {
+        if (std::string_view(name) == "ptmx" && !with_ptmx) continue;
+        auto made = kernel.symlinkat(target, dev, name);
+        if (!made && made.error().code() != EEXIST) return made;
+    }
+    return ok();
+}
+
+}  // namespace ocrt::os

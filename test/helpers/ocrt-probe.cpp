@@ -1,0 +1,264 @@
+// ocrt-probe: runs inside a container and prints what the kernel really applied,
+// one `key=value` per line, so integration tests can compare it with config.json.
+// Linked statically so it runs in a rootfs that has no libc of its own.
+//
+//   ocrt-probe all              identity, limits, caps, namespaces, fds, clocks, env
+//   ocrt-probe mounts           /proc/self/mountinfo verbatim
+//   ocrt-probe write-file PATH  create/truncate PATH; exit 0, or 1 with the errno text
+//   ocrt-probe exit N           exit with status N
+//   ocrt-probe sleep S          sleep S seconds (fractions allowed)
+//
+// Plain libc only: no iostreams, no NSS, nothing that needs files the rootfs lacks.
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+extern char **environ;
+
+namespace {
+
+void print_kv(const char *key, const std::string &value) { std::printf("%s=%s\n", key, value.c_str()); }
+
+void print_kv(const char *key, long long value) { std::printf("%s=%lld\n", key, value); }
+
+std::string join_numbers(const std::vector<long long> &numbers) {
+    std::string out;
+    for (size_t i = 0; i < numbers.size(); ++i) {
+        if (i) out += ',';
+        out += std::to_string(numbers[i]);
+    }
+    return out;
+}
+
+void print_identity() {
+    print_kv("uid", static_cast<long long>(getuid()));
+    print_kv("gid", static_cast<long long>(getgid()));
+    print_kv("euid", static_cast<long long>(geteuid()));
+    print_kv("egid", static_cast<long long>(getegid()));
+    int count = getgroups(0, nullptr);
+    std::vector<gid_t> groups(count > 0 ? static_cast<size_t>(count) : 0);
+    if (count > 0) count = getgroups(count, groups.data());
+    std::vector<long long> as_numbers;
+    for (int i = 0; i < count; ++i) as_numbers.push_back(groups[static_cast<size_t>(i)]);
+    print_kv("groups", join_numbers(as_numbers));
+    // umask() can only be read by setting it; put it straight back.
+    mode_t mask = umask(0);
+    umask(mask);
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mask));
+    print_kv("umask", octal);
+    char cwd[PATH_MAX];
+    print_kv("cwd", getcwd(cwd, sizeof cwd) ? std::string(cwd) : std::string("error: ") + std::strerror(errno));
+    print_kv("pid", static_cast<long long>(getpid()));
+    print_kv("ppid", static_cast<long long>(getppid()));
+}
+
+void print_uts() {
+    struct utsname names {};
+    if (uname(&names) != 0) {
+        print_kv("hostname", std::string("error: ") + std::strerror(errno));
+        return;
+    }
+    print_kv("hostname", names.nodename);
+    print_kv("domainname", names.domainname);
+}
+
+std::string limit_text(rlim_t value) {
+    return value == RLIM_INFINITY ? std::string("unlimited") : std::to_string(static_cast<unsigned long long>(value));
+}
+
+void print_rlimits() {
+    struct Named {
+        const char *name;
+        int resource;
+    };
+    static const Named limits[] = {
+        {"AS", RLIMIT_AS},         {"CORE", RLIMIT_CORE},         {"CPU", RLIMIT_CPU},
+        {"DATA", RLIMIT_DATA},     {"FSIZE", RLIMIT_FSIZE},       {"LOCKS", RLIMIT_LOCKS},
+        {"MEMLOCK", RLIMIT_MEMLOCK}, {"MSGQUEUE", RLIMIT_MSGQUEUE}, {"NICE", RLIMIT_NICE},
+        {"NOFILE", RLIMIT_NOFILE}, {"NPROC", RLIMIT_NPROC},       {"RSS", RLIMIT_RSS},
+        {"RTPRIO", RLIMIT_RTPRIO}, {"RTTIME", RLIMIT_RTTIME},     {"SIGPENDING", RLIMIT_SIGPENDING},
+        {"STACK", RLIMIT_STACK},
+    };
+    for (const Named &limit : limits) {
+        struct rlimit value {};
+        std::string key = std::string("rlimit.") + limit.name;
+        if (getrlimit(limit.resource, &value) != 0) {
+            print_kv(key.c_str(), std::string("error: ") + std::strerror(errno));
+            continue;
+        }
+        print_kv(key.c_str(), limit_text(value.rlim_cur) + "/" + limit_text(value.rlim_max));
+    }
+}
+
+// Security-relevant lines of /proc/self/status, copied under their own names.
+void print_status_fields() {
+    static const char *wanted[] = {"NoNewPrivs", "CapEff", "CapPrm", "CapBnd", "CapInh", "CapAmb", "Seccomp"};
+    FILE *status = std::fopen("/proc/self/status", "re");
+    if (!status) {
+        print_kv("status", std::string("error: ") + std::strerror(errno));
+        return;
+    }
+    char line[512];
+    while (std::fgets(line, sizeof line, status)) {
+        char *colon = std::strchr(line, ':');
+        if (!colon) continue;
+        *colon = '\0';
+        for (const char *name : wanted) {
+            if (std::strcmp(line, name) != 0) continue;
+            char *value = colon + 1;
+            while (*value == ' ' || *value == '\t') ++value;
+            value[std::strcspn(value, "\n")] = '\0';
+            print_kv(name, value);
+        }
+    }
+    std::fclose(status);
+}
+
+// Descriptors the process inherited; the directory stream's own fd is left out.
+void print_fds() {
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir) {
+        print_kv("fds", std::string("error: ") + std::strerror(errno));
+        return;
+    }
+    std::vector<long long> fds;
+    int own = dirfd(dir);
+    while (struct dirent *entry = readdir(dir)) {
+        if (entry->d_name[0] == '.') continue;
+        long long fd = std::atoll(entry->d_name);
+        if (fd != own) fds.push_back(fd);
+    }
+    closedir(dir);
+    std::sort(fds.begin(), fds.end());
+    print_kv("fds", join_numbers(fds));
+}
+
+// ns.<type>=<inode>, taken from the "type:[inode]" link text.
+void print_namespaces() {
+    static const char *types[] = {"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
+                                  "time", "time_for_children", "user", "uts"};
+    for (const char *type : types) {
+        std::string key = std::string("ns.") + type;
+        std::string link = std::string("/proc/self/ns/") + type;
+        char target[128];
+        ssize_t length = readlink(link.c_str(), target, sizeof target - 1);
+        if (length < 0) {
+            print_kv(key.c_str(), std::string("error: ") + std::strerror(errno));
+            continue;
+        }
+        target[length] = '\0';
+        const char *open_bracket = std::strchr(target, '[');
+        std::string inode = open_bracket ? std::string(open_bracket + 1) : std::string(target);
+        if (!inode.empty() && inode.back() == ']') inode.pop_back();
+        print_kv(key.c_str(), inode);
+    }
+}
+
+// Whole seconds of the clocks a time namespace can shift.
+void print_clocks() {
+    struct timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    print_kv("clock.monotonic", static_cast<long long>(now.tv_sec));
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    print_kv("clock.boottime", static_cast<long long>(now.tv_sec));
+}
+
+void print_env() {
+    for (char **entry = environ; entry && *entry; ++entry) std::printf("env.%s\n", *entry);
+}
+
+int copy_file_to_stdout(const char *path) {
+    FILE *file = std::fopen(path, "re");
+    if (!file) {
+        std::fprintf(stderr, "ocrt-probe: open \"%s\": %s\n", path, std::strerror(errno));
+        return 1;
+    }
+    char buffer[4096];
+    size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) std::fwrite(buffer, 1, got, stdout);
+    std::fclose(file);
+    return 0;
+}
+
+int write_file(const char *path) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int saved = errno;
+        std::printf("write-file=error: %s\n", std::strerror(saved));
+        return 1;
+    }
+    static const char content[] = "written by ocrt-probe\n";
+    ssize_t written = write(fd, content, sizeof content - 1);
+    int saved = errno;
+    close(fd);
+    if (written != static_cast<ssize_t>(sizeof content - 1)) {
+        std::printf("write-file=error: %s\n", std::strerror(saved));
+        return 1;
+    }
+    std::printf("write-file=ok\n");
+    return 0;
+}
+
+int sleep_seconds(const char *text) {
+    char *end = nullptr;
+    double seconds = std::strtod(text, &end);
+    if (end == text || *end != '\0' || seconds < 0) {
+        std::fprintf(stderr, "ocrt-probe: bad duration \"%s\"\n", text);
+        return 2;
+    }
+    struct timespec wanted {};
+    wanted.tv_sec = static_cast<time_t>(seconds);
+    wanted.tv_nsec = static_cast<long>((seconds - static_cast<double>(wanted.tv_sec)) * 1e9);
+    while (nanosleep(&wanted, &wanted) != 0 && errno == EINTR) {
+    }
+    return 0;
+}
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS\n");
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    if (argc < 2) return usage();
+    std::string command = argv[1];
+    if (command == "all" && argc == 2) {
+        print_identity();
+        print_uts();
+        print_rlimits();
+        print_status_fields();
+        print_fds();
+        print_namespaces();
+        print_clocks();
+        print_env();
+        return 0;
+    }
+    if (command == "env" && argc == 2) {
+        print_env();
+        return 0;
+    }
+    if (command == "mounts" && argc == 2) return copy_file_to_stdout("/proc/self/mountinfo");
+    if (command == "write-file" && argc == 3) return write_file(argv[2]);
+    if (command == "exit" && argc == 3) return std::atoi(argv[2]);
+    if (command == "sleep" && argc == 3) return sleep_seconds(argv[2]);
+    return usage();
+}

@@ -1,0 +1,160 @@
+// drive_init against a scripted child process speaking the protocol by hand.
+#include "parent.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+
+using namespace ocrt;
+using namespace ocrt::init;
+
+namespace {
+
+struct Scripted {
+    pid_t pid;
+    ParentChannel parent;
+};
+
+// Forks a child that runs script on its channel end and then _exits with its result.
+Scripted fork_scripted(const std::function<int(ChildChannel &)> &script) {
+    auto pair = make_channel_pair();
+    REQUIRE(pair.has_value());
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        pair->parent.close();
+        _exit(script(pair->child));
+    }
+    pair->child.close();
+    return {pid, std::move(pair->parent)};
+}
+
+bool reaped(pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) == -1 && errno == ECHILD; }
+
+// Waits until pid has exited, leaving it to be reaped by the code under test.
+void wait_exited(pid_t pid) {
+    siginfo_t info{};
+    REQUIRE(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) == 0);
+}
+
+const spec::Config kConfig{};
+LinuxKernel kernel;
+
+}  // namespace
+
+TEST_CASE("drive_init returns the init after Ready, with its start time", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        ::pause();
+        return 0;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE(launched.has_value());
+    CHECK(launched->pid == child.pid);
+    auto start = process_start_time(child.pid);
+    REQUIRE(start.has_value());
+    CHECK(launched->start_time == *start);
+    CHECK(::kill(child.pid, 0) == 0);  // handed off alive
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("drive_init returns the child's Error and reaps it", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        (void)channel.expect(MsgType::Continue);
+        (void)channel.send_error(Stage::Mounts, Error(EPERM, "mount \"proc\""));
+        return 1;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().code() == EPERM);
+    CHECK(launched.error().render() == "stage mounts: mount \"proc\": " + std::string(std::strerror(EPERM)));
+    CHECK(reaped(child.pid));
+}
+
+TEST_CASE("the child's error wins over the parent's knock-on send failure", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        (void)channel.send_error(Stage::Spawn, Error(EINVAL, "early failure"));
+        return 1;
+    });
+    wait_exited(child.pid);  // our Continue now fails with EPIPE
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().code() == EINVAL);
+    CHECK(launched.error().message() == "stage spawn: early failure");
+    CHECK(reaped(child.pid));
+}
+
+TEST_CASE("a child that dies silently is 'init exited unexpectedly' with its status", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        (void)channel.expect(MsgType::Continue);
+        return 5;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().render() == "init exited unexpectedly (exit status 5)");
+    CHECK(reaped(child.pid));
+}
+
+TEST_CASE("an out-of-order message kills the child with a protocol violation", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        (void)channel.expect(MsgType::Continue);
+        (void)channel.send(MsgType::Ready);  // skips IdMapRequest
+        ::pause();
+        return 0;
+    });
+    os::NamespacePlan plan;
+    plan.new_user = true;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().render() == "protocol violation: got Ready while expecting IdMapRequest");
+    CHECK(reaped(child.pid));  // killed although it was still alive
+}
+
+TEST_CASE("a ChildPid naming a stranger is refused and the stranger lives", "[init][parent]") {
+    // The stranger is a grandchild whose parent stays alive: never reparented to us.
+    int report[2];
+    REQUIRE(::pipe(report) == 0);
+    pid_t holder = ::fork();
+    REQUIRE(holder >= 0);
+    if (holder == 0) {
+        pid_t inner = ::fork();
+        if (inner == 0) {
+            ::pause();
+            _exit(0);
+        }
+        (void)!::write(report[1], &inner, sizeof inner);
+        ::pause();
+        _exit(0);
+    }
+    pid_t stranger = 0;
+    REQUIRE(::read(report[0], &stranger, sizeof stranger) == sizeof stranger);
+    ::close(report[0]);
+    ::close(report[1]);
+
+    Scripted child = fork_scripted([stranger](ChildChannel &channel) {
+        (void)channel.expect(MsgType::Continue);
+        (void)channel.send(MsgType::ChildPid, stranger);
+        return 0;
+    });
+    os::NamespacePlan plan;
+    plan.needs_second_fork = true;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().render().find("is not a child of ocrt") != std::string::npos);
+    CHECK(::kill(stranger, 0) == 0);
+    ::kill(stranger, SIGKILL);
+    ::kill(holder, SIGKILL);
+    REQUIRE(::waitpid(holder, nullptr, 0) == holder);
+}

@@ -1,0 +1,72 @@
+#include <ocrt/init/sequence.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+using namespace ocrt::init;
+
+namespace {
+
+struct SequenceCase {
+    SequencePlan plan;
+    std::vector<MsgType> order;
+};
+
+const SequenceCase kCases[] = {
+    {{false, false}, {MsgType::Ready}},
+    {{true, false}, {MsgType::IdMapRequest, MsgType::Ready}},
+    {{false, true}, {MsgType::ChildPid, MsgType::Ready}},
+    {{true, true}, {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::Ready}},
+};
+
+}  // namespace
+
+TEST_CASE("ExpectedSequence derives the message order from the plan", "[init][sequence]") {
+    for (const auto &c : kCases) {
+        ExpectedSequence sequence(c.plan);
+        CHECK(sequence.steps() == c.order);
+        for (MsgType type : c.order) {
+            REQUIRE(sequence.expected() == type);
+            REQUIRE(sequence.accept(type).has_value());
+        }
+        CHECK(sequence.done());
+        CHECK_FALSE(sequence.expected().has_value());
+    }
+}
+
+TEST_CASE("ExpectedSequence rejects every out-of-order message", "[init][sequence]") {
+    const MsgType all[] = {MsgType::Continue, MsgType::IdMapRequest, MsgType::IdMapDone, MsgType::ChildPid,
+                           MsgType::Ready,    MsgType::Error,        MsgType::Log};
+    for (const auto &c : kCases) {
+        for (size_t position = 0; position < c.order.size(); ++position) {
+            for (MsgType wrong : all) {
+                if (wrong == c.order[position]) continue;
+                ExpectedSequence sequence(c.plan);
+                for (size_t i = 0; i < position; ++i) REQUIRE(sequence.accept(c.order[i]).has_value());
+                auto rejected = sequence.accept(wrong);
+                REQUIRE_FALSE(rejected.has_value());
+                CHECK(rejected.error().render() == "protocol violation: got " + msg_type_name(wrong) +
+                                                       " while expecting " + msg_type_name(c.order[position]));
+                // A rejected message does not advance the machine.
+                CHECK(sequence.expected() == c.order[position]);
+            }
+        }
+    }
+}
+
+TEST_CASE("ExpectedSequence rejects messages after Ready", "[init][sequence]") {
+    ExpectedSequence sequence({true, false});
+    REQUIRE(sequence.accept(MsgType::IdMapRequest).has_value());
+    REQUIRE(sequence.accept(MsgType::Ready).has_value());
+    auto late = sequence.accept(MsgType::Ready);
+    REQUIRE_FALSE(late.has_value());
+    CHECK(late.error().render() == "protocol violation: got Ready after Ready");
+}
+
+TEST_CASE("ExpectedSequence names the concrete violation of a skipped id map", "[init][sequence]") {
+    ExpectedSequence sequence({true, true});
+    auto skipped = sequence.accept(MsgType::ChildPid);
+    REQUIRE_FALSE(skipped.has_value());
+    CHECK(skipped.error().render() == "protocol violation: got ChildPid while expecting IdMapRequest");
+}

@@ -1,0 +1,290 @@
+#include <ocrt/linux/devices.hpp>
+#include <ocrt/linux/mounts.hpp>
+#include <ocrt/linux/rootfs.hpp>
+
+#include "fake_kernel.hpp"
+#include "temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+using Call = ocrt::testing::FakeKernel::Call;
+using ocrt::testing::FakeKernel;
+using ocrt::testing::TempDir;
+using MountCall = FakeKernel::MountCall;
+
+namespace {
+
+ocrt::spec::Mount mount_of(std::string dest, std::string type, std::string source, std::vector<std::string> options) {
+    ocrt::spec::Mount m;
+    m.destination = std::move(dest);
+    m.type = std::move(type);
+    m.source = std::move(source);
+    m.options = std::move(options);
+    return m;
+}
+
+struct Fixture {
+    TempDir host;    // bind sources
+    TempDir rootfs;  // the container root
+    ocrt::spec::Config config;
+    ocrt::os::RootfsOptions options;
+
+    Fixture() {
+        host.mkdir("data");
+        host.write("hosts", "127.0.0.1 localhost\n");
+        options.rootfs = rootfs.path();
+        options.bundle = host.path();
+        config.linux_.emplace();
+    }
+};
+
+bool is_dir(const std::string &path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const std::string &path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace
+
+TEST_CASE("prepare_rootfs: propagation, self bind, mounts in order, binds remounted with their flags") {
+    Fixture f;
+    f.config.mounts = {
+        mount_of("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}),
+        mount_of("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
+        mount_of("/data", "bind", "data", {"rbind", "ro"}),  // relative to the bundle
+        mount_of("/etc/hosts", "none", f.host / "hosts", {"bind", "ro", "nosuid", "rslave"}),
+        mount_of("/sys/fs/x", "tmpfs", "", {"rro"}),
+    };
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::prepare_rootfs(f.config, f.options, kernel));
+
+    const std::string r = f.rootfs.path();
+    const std::vector<MountCall> expected = {
+        {"", "/", "", MS_SLAVE | MS_REC, ""},
+        {r, r, "", MS_BIND | MS_REC, ""},
+        {"proc", r + "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, ""},
+        {"tmpfs", r + "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"},
+        {f.host / "data", r + "/data", "", MS_BIND | MS_REC, ""},
+        {"", r + "/data", "", MS_BIND | MS_REMOUNT | MS_RDONLY, ""},
+        {f.host / "hosts", r + "/etc/hosts", "", MS_BIND, ""},
+        {"", r + "/etc/hosts", "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, ""},
+        {"", r + "/etc/hosts", "", MS_SLAVE | MS_REC, ""},
+        {"tmpfs", r + "/sys/fs/x", "tmpfs", 0, ""},
+    };
+    CHECK(kernel.calls_of<MountCall>() == expected);
+    CHECK(kernel.calls_of<FakeKernel::MountSetattrCall>() ==
+          std::vector<FakeKernel::MountSetattrCall>{{r + "/sys/fs/x", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY, 0}});
+    CHECK(is_dir(r + "/data"));
+    CHECK(is_file(r + "/etc/hosts"));  // a file source gets a file target
+
+    // /dev is a tmpfs, not a host bind: default devices (umask 0 meanwhile) and symlinks.
+    auto nodes = kernel.calls_of<FakeKernel::MknodatCall>();
+    REQUIRE(nodes.size() == 6);
+    CHECK(nodes[0] == FakeKernel::MknodatCall{r + "/dev", "null", S_IFCHR | 0666, makedev(1, 3)});
+    CHECK(nodes[5] == FakeKernel::MknodatCall{r + "/dev", "tty", S_IFCHR | 0666, makedev(5, 0)});
+    auto umasks = kernel.calls_of<FakeKernel::UmaskCall>();
+    REQUIRE(umasks.size() == 2);
+    CHECK(umasks[0].mask == 0);
+    auto links = kernel.calls_of<FakeKernel::SymlinkatCall>();
+    CHECK(links == std::vector<FakeKernel::SymlinkatCall>{{"/proc/self/fd", r + "/dev", "fd"},
+                                                          {"/proc/self/fd/0", r + "/dev", "stdin"},
+                                                          {"/proc/self/fd/1", r + "/dev", "stdout"},
+                                                          {"/proc/self/fd/2", r + "/dev", "stderr"}});
+}
+
+TEST_CASE("prepare_rootfs resolves symlinked destinations inside the rootfs") {
+    Fixture f;
+    f.rootfs.symlink(f.host.path(), "evil");         // absolute link to a host path
+    f.rootfs.symlink("../../../../../../etc", "up");  // climbs out with ..
+    f.config.mounts = {mount_of("/evil/sub", "tmpfs", "tmpfs", {}), mount_of("/up/x", "tmpfs", "tmpfs", {})};
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::prepare_rootfs(f.config, f.options, kernel));
+    auto mounts = kernel.calls_of<MountCall>();
+    REQUIRE(mounts.size() == 4);
+    CHECK(mounts[2].target == f.rootfs.path() + f.host.path() + "/sub");
+    CHECK(mounts[3].target == f.rootfs.path() + "/etc/x");
+    CHECK_FALSE(is_dir(f.host / "sub"));
+}
+
+TEST_CASE("proc and sysfs are refused on a symlink or a file") {
+    Fixture f;
+    f.rootfs.symlink("/tmp", "proc");
+    f.rootfs.write("sys", "not a dir");
+    FakeKernel kernel;
+    f.config.mounts = {mount_of("/proc", "proc", "proc", {})};
+    auto proc = ocrt::os::prepare_rootfs(f.config, f.options, kernel);
+    REQUIRE_FALSE(proc);
+    CHECK(proc.error().code() == ENOTDIR);
+    CHECK(proc.error().render().find("proc must be mounted on an ordinary directory") != std::string::npos);
+
+    f.config.mounts = {mount_of("/sys", "sysfs", "sysfs", {})};
+    auto sys = ocrt::os::prepare_rootfs(f.config, f.options, kernel);
+    REQUIRE_FALSE(sys);
+    CHECK(sys.error().code() == ENOTDIR);
+}
+
+TEST_CASE("mounts over /proc are limited") {
+    CHECK(ocrt::os::check_proc_destination("/proc", "proc"));
+    CHECK_FALSE(ocrt::os::check_proc_destination("/proc", "tmpfs"));
+    CHECK_FALSE(ocrt::os::check_proc_destination("/proc", "bind"));
+    CHECK_FALSE(ocrt::os::check_proc_destination("/proc/sys", "bind"));
+    CHECK_FALSE(ocrt::os::check_proc_destination("/proc/self/attr", "tmpfs"));
+    CHECK(ocrt::os::check_proc_destination("/proc/cpuinfo", "bind"));
+    CHECK(ocrt::os::check_proc_destination("/procfoo", "tmpfs"));
+    CHECK(ocrt::os::check_proc_destination("/data", "tmpfs"));
+}
+
+TEST_CASE("a failed mount names the mount and keeps errno") {
+    Fixture f;
+    f.config.mounts = {mount_of("/mnt", "bind", f.host / "missing", {"bind"})};
+    FakeKernel kernel;
+    auto failed = ocrt::os::prepare_rootfs(f.config, f.options, kernel);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().code() == ENOENT);
+    CHECK(failed.error().render().rfind("mount \"" + f.host / "missing" + "\" to \"/mnt\": stat bind source", 0) == 0);
+
+    Fixture g;
+    g.config.mounts = {mount_of("/mnt", "tmpfs", "tmpfs", {})};
+    FakeKernel refusing;
+    refusing.fail_next(FakeKernel::Op::Mount, EINVAL, 3);  // "/", the self bind, then ours
+    auto refused = ocrt::os::prepare_rootfs(g.config, g.options, refusing);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == EINVAL);
+    CHECK(refused.error().render().rfind("change the propagation of \"/\": ", 0) == 0);
+}
+
+TEST_CASE("linux.devices are created with their mode and owner; EPERM binds the host node") {
+    Fixture f;
+    ocrt::spec::Device fuse;
+    fuse.type = "c";
+    fuse.path = "/dev/fuse";
+    fuse.major = 10;
+    fuse.minor = 229;
+    fuse.file_mode = 0620;
+    fuse.uid = 0;
+    fuse.gid = 5;
+    f.config.linux_->devices = {fuse};
+    FakeKernel kernel;
+    kernel.fail_next(FakeKernel::Op::Mknodat, EPERM);  // /dev/null: bind instead
+    REQUIRE(ocrt::os::prepare_rootfs(f.config, f.options, kernel));
+    const std::string r = f.rootfs.path();
+
+    auto mounts = kernel.calls_of<MountCall>();
+    REQUIRE(mounts.size() == 3);
+    CHECK(mounts[2] == MountCall{"/dev/null", r + "/dev/null", "", MS_BIND, ""});
+    CHECK(is_file(r + "/dev/null"));
+
+    auto nodes = kernel.calls_of<FakeKernel::MknodatCall>();
+    REQUIRE(nodes.size() == 7);
+    CHECK(nodes.back() == FakeKernel::MknodatCall{r + "/dev", "fuse", S_IFCHR | 0620, makedev(10, 229)});
+    CHECK(kernel.calls_of<FakeKernel::FchownatCall>() ==
+          std::vector<FakeKernel::FchownatCall>{{r + "/dev", "fuse", 0, 5, AT_SYMLINK_NOFOLLOW}});
+    // no /dev/pts mount: no ptmx link
+    for (const auto &link : kernel.calls_of<FakeKernel::SymlinkatCall>()) CHECK(link.link != "ptmx");
+}
+
+TEST_CASE("a host bind on /dev skips device setup; /dev/pts adds the ptmx link") {
+    Fixture f;
+    f.host.mkdir("dev");
+    f.config.mounts = {mount_of("/dev", "bind", f.host / "dev", {"rbind"})};
+    CHECK_FALSE(ocrt::os::needs_dev_setup(f.config));
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::prepare_rootfs(f.config, f.options, kernel));
+    CHECK(kernel.calls_of<FakeKernel::MknodatCall>().empty());
+    CHECK(kernel.calls_of<FakeKernel::SymlinkatCall>().empty());
+
+    Fixture g;
+    g.config.mounts = {mount_of("/dev/pts", "devpts", "devpts", {"newinstance", "ptmxmode=0666"})};
+    FakeKernel second;
+    REQUIRE(ocrt::os::prepare_rootfs(g.config, g.options, second));
+    auto links = second.calls_of<FakeKernel::SymlinkatCall>();
+    REQUIRE(links.size() == 5);
+    CHECK(links.back() == FakeKernel::SymlinkatCall{"pts/ptmx", g.rootfs / "dev", "ptmx"});
+    CHECK(second.calls_of<MountCall>()[2] ==
+          MountCall{"devpts", g.rootfs / "dev/pts", "devpts", 0, "newinstance,ptmxmode=0666"});
+}
+
+TEST_CASE("device_node validates linux.devices entries") {
+    ocrt::spec::Device pipe;
+    pipe.type = "p";
+    pipe.path = "/dev/pipe";
+    auto node = ocrt::os::device_node(pipe);
+    REQUIRE(node);
+    CHECK(node->type == S_IFIFO);
+    CHECK(node->mode == 0666);
+
+    ocrt::spec::Device bad;
+    bad.type = "x";
+    bad.path = "/dev/x";
+    CHECK_FALSE(ocrt::os::device_node(bad));
+    bad.type = "b";
+    CHECK_FALSE(ocrt::os::device_node(bad));  // no major/minor
+}
+
+TEST_CASE("rootfsPropagation shared keeps / private until after the pivot") {
+    Fixture f;
+    f.config.linux_->rootfs_propagation = "shared";
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::prepare_rootfs(f.config, f.options, kernel));
+    CHECK(kernel.calls_of<MountCall>()[0] == MountCall{"", "/", "", MS_PRIVATE | MS_REC, ""});
+    FakeKernel after;
+    REQUIRE(ocrt::os::finish_rootfs(f.config, after));
+    CHECK(after.calls_of<MountCall>() == std::vector<MountCall>{{"", "/", "", MS_SHARED | MS_REC, ""}});
+
+    f.config.linux_->rootfs_propagation = "bogus";
+    FakeKernel bad;
+    CHECK_FALSE(ocrt::os::prepare_rootfs(f.config, f.options, bad));
+}
+
+TEST_CASE("enter_rootfs: pivot_root(., .) then detach the old root") {
+    Fixture f;
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::enter_rootfs(f.config, f.options, kernel));
+    const std::vector<Call> expected = {
+        FakeKernel::FchdirCall{f.rootfs.path()},
+        FakeKernel::PivotRootCall{".", "."},
+        FakeKernel::FchdirCall{"/"},
+        MountCall{"", ".", "", MS_SLAVE | MS_REC, ""},
+        FakeKernel::Umount2Call{".", MNT_DETACH},
+        FakeKernel::ChdirCall{"/"},
+    };
+    CHECK(kernel.calls() == expected);
+}
+
+TEST_CASE("enter_rootfs with no_pivot moves the rootfs and chroots") {
+    Fixture f;
+    f.options.no_pivot = true;
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::enter_rootfs(f.config, f.options, kernel));
+    const std::vector<Call> expected = {
+        FakeKernel::FchdirCall{f.rootfs.path()},
+        MountCall{f.rootfs.path(), "/", "", MS_MOVE, ""},
+        FakeKernel::ChrootCall{"."},
+        FakeKernel::ChdirCall{"/"},
+    };
+    CHECK(kernel.calls() == expected);
+}
+
+TEST_CASE("finish_rootfs remounts / read-only keeping its other flags") {
+    ocrt::spec::Config config;
+    FakeKernel untouched;
+    REQUIRE(ocrt::os::finish_rootfs(config, untouched));
+    CHECK(untouched.calls().empty());
+
+    config.root.readonly = true;
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::finish_rootfs(config, kernel));
+    auto mounts = kernel.calls_of<MountCall>();
+    REQUIRE(mounts.size() == 1);
+    CHECK(mounts[0].target == "/");
+    const unsigned long required = MS_BIND | MS_REMOUNT | MS_RDONLY;
+    CHECK((mounts[0].flags & required) == required);
+}
