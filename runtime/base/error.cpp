@@ -1,5 +1,6 @@
 #include <ocrt/base/error.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -24,9 +25,18 @@ std::string Error::render() const {
     out += message_;
     if (code_ != 0) {
         if (!message_.empty()) out += ": ";
-        out += std::strerror(code_);
+        out += errno_text(code_);
     }
     return out;
+}
+
+std::string errno_text(int code) {
+    // Clients match runc's (Go's) lower-case wording: "no such file or directory",
+    // "permission denied". Acronyms ("I/O error") keep their case.
+    std::string text = std::strerror(code);
+    bool acronym = text.size() > 1 && std::isupper(static_cast<unsigned char>(text[1]));
+    if (!text.empty() && !acronym) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    return text;
 }
 
 Error errno_error(std::string message) {

@@ -32,7 +32,7 @@ bool fd_is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 TEST_CASE("Error renders outermost context first and strerror once at the end") {
     Error error(ENOENT, "open \"/x\"");
     error.wrap("read config").wrap("create container");
-    CHECK(error.render() == std::string("create container: read config: open \"/x\": ") + std::strerror(ENOENT));
+    CHECK(error.render() == std::string("create container: read config: open \"/x\": no such file or directory"));
     CHECK(error.code() == ENOENT);
     CHECK(error.message() == "open \"/x\"");
 }
@@ -46,7 +46,7 @@ TEST_CASE("errno_error captures errno at the call site") {
     errno = EACCES;
     Error error = ocrt::errno_error("chmod \"/y\"");
     CHECK(error.code() == EACCES);
-    CHECK(error.render() == std::string("chmod \"/y\": ") + std::strerror(EACCES));
+    CHECK(error.render() == std::string("chmod \"/y\": permission denied"));
 }
 
 TEST_CASE("Result holds a value or an error") {
@@ -111,4 +111,10 @@ TEST_CASE("unique_fd move assignment closes the fd it held") {
     first = std::move(second);
     CHECK_FALSE(fd_is_open(a));
     CHECK(first.get() == b);
+}
+
+TEST_CASE("errno texts are worded in lower case as runc prints them") {
+    CHECK(ocrt::errno_text(ENOENT) == "no such file or directory");
+    CHECK(ocrt::errno_text(EPERM) == "operation not permitted");
+    CHECK(ocrt::errno_text(EIO) == "input/output error");
 }

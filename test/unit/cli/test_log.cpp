@@ -136,5 +136,5 @@ TEST_CASE("file sink: appends, 0644, honours the threshold", "[log]") {
     auto missing = log::open_file("/nonexistent-dir/ocrt.log");
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().render() ==
-          "open log file \"/nonexistent-dir/ocrt.log\": No such file or directory");
+          "open log file \"/nonexistent-dir/ocrt.log\": no such file or directory");
 }

@@ -130,7 +130,7 @@ TEST_CASE("an Error message becomes the child's error with errno and stage", "[i
     CHECK(got.error().code() == EPERM);
     // strerror appears once: the child sends its text without it.
     CHECK(got.error().render() ==
-          "stage mounts: prepare rootfs: mount \"proc\" on \"/proc\": " + std::string(std::strerror(EPERM)));
+          "stage mounts: prepare rootfs: mount \"proc\" on \"/proc\": " + std::string(ocrt::errno_text(EPERM)));
 }
 
 TEST_CASE("expect turns an Error into the child's error, not a type mismatch", "[init][channel]") {
@@ -271,7 +271,7 @@ TEST_CASE("child_error with an empty text names only the stage", "[init][channel
     msg.type = MsgType::Error;
     msg.stage = Stage::Devices;
     msg.err = ENODEV;
-    CHECK(child_error(msg).render() == "stage devices: " + std::string(std::strerror(ENODEV)));
+    CHECK(child_error(msg).render() == "stage devices: " + std::string(ocrt::errno_text(ENODEV)));
 }
 
 TEST_CASE("move_fd_at_least moves low fds and keeps high ones", "[init][channel]") {

@@ -77,7 +77,7 @@ TEST_CASE("drive_init returns the child's Error and reaps it", "[init][parent]")
     auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
     REQUIRE_FALSE(launched.has_value());
     CHECK(launched.error().code() == EPERM);
-    CHECK(launched.error().render() == "stage mounts: mount \"proc\": " + std::string(std::strerror(EPERM)));
+    CHECK(launched.error().render() == "stage mounts: mount \"proc\": " + std::string(ocrt::errno_text(EPERM)));
     CHECK(reaped(child.pid));
 }
 

@@ -85,7 +85,7 @@ TEST_CASE("release_init returns the init's error when execve fails", "[init][sta
     pid_t init = fork_waiting_init(dir.path, "/nonexistent/program", {"program"});
     auto released = release_init(dir.path);
     REQUIRE_FALSE(released.has_value());
-    CHECK(released.error().render().find(std::strerror(ENOENT)) != std::string::npos);
+    CHECK(released.error().render().find(ocrt::errno_text(ENOENT)) != std::string::npos);
     CHECK(wait_exit_code(init) == 1);
     CHECK_FALSE(init_waiting(dir.path));
 }

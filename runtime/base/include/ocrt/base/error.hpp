@@ -32,6 +32,9 @@ private:
     std::vector<std::string> context_;  // outermost last
 };
 
+// strerror(code) worded as runc (Go) words it: lower case ("no such file or directory").
+std::string errno_text(int code);
+
 // Builds an Error from errno at the call site; read errno before anything else.
 Error errno_error(std::string message);
 
