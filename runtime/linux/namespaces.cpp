@@ -1,4 +1,5 @@
 #include <ocrt/linux/namespaces.hpp>
+#include <ocrt/spec/vocabulary.hpp>
 
 #include <fcntl.h>
 #include <sched.h>
@@ -48,17 +49,8 @@ const char *proc_ns_name(NamespaceType type) {
 }
 
 const char *spec_ns_name(NamespaceType type) {
-    switch (type) {
-    case NamespaceType::Mount: return "mount";
-    case NamespaceType::Pid: return "pid";
-    case NamespaceType::Network: return "network";
-    case NamespaceType::Uts: return "uts";
-    case NamespaceType::Ipc: return "ipc";
-    case NamespaceType::User: return "user";
-    case NamespaceType::Cgroup: return "cgroup";
-    case NamespaceType::Time: return "time";
-    }
-    return "?";
+    std::string_view name = spec::namespace_name(type);  // the vocabulary's words are string literals
+    return name.empty() ? "?" : name.data();
 }
 
 NamespacePlan plan_namespaces(const spec::LinuxConfig *linux_config) {

@@ -1,4 +1,5 @@
 #include <ocrt/linux/process_setup.hpp>
+#include <ocrt/spec/vocabulary.hpp>
 
 #include <ocrt/base/fs.hpp>
 
@@ -16,30 +17,6 @@
 namespace ocrt::os {
 
 namespace {
-
-struct RlimitName {
-    std::string_view name;
-    int resource;
-};
-
-constexpr std::array<RlimitName, 16> kRlimits = {{
-    {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_STACK", RLIMIT_STACK},
-    {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},
-    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-    {"RLIMIT_AS", RLIMIT_AS},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-}};
 
 constexpr const char *kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -76,9 +53,7 @@ std::string path_from_env(const std::vector<std::string> &env) {
 }  // namespace
 
 std::optional<int> rlimit_resource(std::string_view name) {
-    for (const auto &entry : kRlimits)
-        if (entry.name == name) return entry.resource;
-    return std::nullopt;
+    return spec::rlimit_number(name);  // one table, shared with the parser and `features`
 }
 
 Result<void> set_uts_names(const spec::Config &config, Kernel &kernel) {
