@@ -7,7 +7,9 @@ cd "$top"
 bash contrib/install-deps.sh || { echo "dependency installation failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 build=${BUILD_DIR:-build}
 if [ ! -f "$build/build.ninja" ]; then
-    meson setup "$build" >/dev/null || { echo "meson setup failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+    if ! meson setup "$build" > /tmp/ocrt-meson-setup.log 2>&1; then
+        cat /tmp/ocrt-meson-setup.log; echo "meson setup failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
+    fi
 fi
 if ! ninja -C "$build"; then
     echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
