@@ -3,6 +3,8 @@
 // Error the child reports names where it failed.
 #include "child.hpp"
 
+#include <ocrt/linux/capabilities.hpp>
+#include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/process_setup.hpp>
 #include <ocrt/linux/rootfs.hpp>
 #include <ocrt/linux/userns.hpp>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <climits>
 #include <exception>
 
@@ -108,24 +111,16 @@ Result<void> join_session_keyring(ChildContext &ctx) {
 }
 
 Result<void> set_up_rootfs(ChildContext &ctx) {
-    os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot};
+    os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot, ctx.options.bundle};
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
     ctx.stage = Stage::PivotRoot;
     OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
     ctx.stage = Stage::Mounts;
-    return os::finish_rootfs(ctx.config, ctx.kernel);
-}
-
-// A cwd reached through a leaked host fd shows up as unreachable (CVE-2024-21626).
-Result<void> enter_cwd(ChildContext &ctx) {
-    const std::string &cwd = ctx.process().cwd;
-    if (cwd.empty()) return ok();
-    OCRT_TRY(ctx.kernel.chdir(cwd));
-    char resolved[PATH_MAX];
-    if (::getcwd(resolved, sizeof resolved) == nullptr || resolved[0] != '/')
-        return Error("possible container breakout: cwd \"" + cwd + "\" is outside the container");
-    return ok();
+    OCRT_TRY(os::finish_rootfs(ctx.config, ctx.kernel));
+    if (!ctx.config.linux_) return ok();
+    OCRT_TRY(os::make_paths_readonly(ctx.config.linux_->readonly_paths, ctx.kernel));
+    return os::mask_paths(ctx.config.linux_->masked_paths, ctx.kernel);
 }
 
 // Names and limits first; the user switch drops privileges, so it comes last.
@@ -133,8 +128,14 @@ Result<void> set_identity(ChildContext &ctx) {
     ctx.stage = Stage::Identity;
     OCRT_TRY(os::set_uts_names(ctx.config, ctx.kernel));
     OCRT_TRY(os::apply_rlimits(ctx.process().rlimits, ctx.kernel));
+    const auto &capabilities = ctx.process().capabilities;
+    std::optional<os::CapabilitySets> sets;
+    if (capabilities) sets = OCRT_TRY(os::capability_sets(*capabilities));
+    if (sets) OCRT_TRY(os::prepare_capabilities(*sets));
     OCRT_TRY(os::apply_user(ctx.process().user, ctx.kernel));
-    return enter_cwd(ctx);
+    if (sets) OCRT_TRY(os::apply_capabilities(*sets));
+    if (ctx.process().no_new_privileges) OCRT_TRY(ctx.kernel.prctl(PR_SET_NO_NEW_PRIVS, 1));
+    return os::enter_cwd(ctx.process(), ctx.kernel);
 }
 
 // A missing executable fails `create`, as with runc.
