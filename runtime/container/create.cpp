@@ -48,6 +48,18 @@ Result<spec::Config> load_config(const std::string &bundle) {
     return std::move(*parsed.config);
 }
 
+// Terminals (pty, --console-socket) are not implemented yet: refuse them rather
+// than run a process that expects one with plain stdio. The wording of the
+// console-socket checks is runc's (cli-contract.md section 8).
+Result<void> check_terminal(const spec::Config &config, const CreateOptions &options) {
+    bool terminal = config.process && config.process->terminal;
+    if (!terminal && !options.console_socket.empty())
+        return Error("cannot use console socket if ocrt will not detach or allocate tty");
+    if (terminal)
+        return Error("config.json: /process/terminal: terminals are not supported yet; set it to false");
+    return ok();
+}
+
 Result<void> check_rootfs(const std::string &rootfs) {
     struct stat info;
     if (::stat(rootfs.c_str(), &info) != 0) {
@@ -126,6 +138,7 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     std::string pid_file = options.pid_file.empty() ? "" : absolute_path(options.pid_file, cwd);
     spec::Config config = OCRT_TRY(load_config(bundle));
     std::string rootfs = absolute_path(config.root.path, bundle);
+    OCRT_TRY(check_terminal(config, options));
     OCRT_TRY(check_rootfs(rootfs));
 
     Record record = initial_record(options, config, bundle, rootfs);

@@ -67,6 +67,11 @@ expect_clean_failure "missing executable" "$bundle" 'exec: "nope": executable fi
 bundle=$(make_bundle noabs /bin/nope) || itest_die "cannot build a bundle"
 expect_clean_failure "missing absolute executable" "$bundle" 'exec: "/bin/nope"' "no such file or directory"
 
+# A terminal is not implemented yet (the exec/terminal issue): refused, not ignored.
+bundle=$(make_bundle terminal true) || itest_die "cannot build a bundle"
+edit_config "$bundle" "c['process']['terminal'] = True"
+expect_clean_failure "process.terminal refused until terminals exist" "$bundle" "/process/terminal"
+
 # Missing rootfs (config.md "Root": path MUST exist).
 bundle=$(make_bundle norootfs true) || itest_die "cannot build a bundle"
 rm -rf "$bundle/rootfs"
