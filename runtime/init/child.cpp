@@ -128,12 +128,17 @@ Result<void> set_identity(ChildContext &ctx) {
     ctx.stage = Stage::Identity;
     OCRT_TRY(os::set_uts_names(ctx.config, ctx.kernel));
     OCRT_TRY(os::apply_rlimits(ctx.process().rlimits, ctx.kernel));
-    const auto &capabilities = ctx.process().capabilities;
+    // No capabilities object: the sets are left as they are (as runc does).
     std::optional<os::CapabilitySets> sets;
-    if (capabilities) sets = OCRT_TRY(os::capability_sets(*capabilities));
-    if (sets) OCRT_TRY(os::prepare_capabilities(*sets));
-    OCRT_TRY(os::apply_user(ctx.process().user, ctx.kernel));
-    if (sets) OCRT_TRY(os::apply_capabilities(*sets));
+    int last_cap = os::kernel_last_capability();
+    if (const auto &capabilities = ctx.process().capabilities) {
+        sets = OCRT_TRY(os::capability_sets(*capabilities));
+        // config.md: warn about, but do not fail on, what cannot be granted.
+        for (const auto &name : os::remove_ungrantable(*sets, os::grantable_capabilities(last_cap)))
+            (void)ctx.channel.send_log(log::Level::warning, "capability \"" + name + "\" cannot be granted: skipped");
+    }
+    OCRT_TRY(os::switch_user(ctx.process().user, sets ? &*sets : nullptr, last_cap, ctx.kernel));
+    if (sets) OCRT_TRY(os::set_capability_sets(*sets, last_cap));
     if (ctx.process().no_new_privileges) OCRT_TRY(ctx.kernel.prctl(PR_SET_NO_NEW_PRIVS, 1));
     return os::enter_cwd(ctx.process(), ctx.kernel);
 }
