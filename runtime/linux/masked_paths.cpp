@@ -50,14 +50,7 @@ Result<unique_fd> open_dev_null(borrowed_fd root) {
 Result<unsigned long> kept_mount_flags(borrowed_fd fd) {
     struct statvfs sv {};
     if (::fstatvfs(fd.get(), &sv) != 0) return errno_error("statvfs");
-    unsigned long flags = 0;
-    if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
-    if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
-    if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-    if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
-    return flags;
+    return remount_flags_from_statvfs(sv.f_flag);
 }
 
 Result<void> mask_one(borrowed_fd root, const std::string &path, unique_fd &dev_null, Kernel &kernel) {
@@ -87,6 +80,17 @@ Result<unique_fd> open_own_root() {
 }
 
 }  // namespace
+
+unsigned long remount_flags_from_statvfs(unsigned long f_flag) {
+    unsigned long flags = 0;
+    if (f_flag & ST_NOSUID) flags |= MS_NOSUID;
+    if (f_flag & ST_NODEV) flags |= MS_NODEV;
+    if (f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+    if (f_flag & ST_NOATIME) flags |= MS_NOATIME;
+    if (f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+    if (f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    return flags;
+}
 
 Result<void> mask_paths(borrowed_fd root, const std::vector<std::string> &paths, Kernel &kernel) {
     unique_fd dev_null;

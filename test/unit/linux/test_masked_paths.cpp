@@ -42,18 +42,11 @@ struct Root {
 
 bool is_fd_path(const std::string &path) { return path.rfind("/proc/self/fd/", 0) == 0; }
 
-// The MS_* flags a read-only remount of path must keep, from statvfs.
+// The MS_* flags a read-only remount of path must keep (the translation is tested below).
 unsigned long kept_flags_of(const std::string &path) {
     struct statvfs sv {};
     REQUIRE(::statvfs(path.c_str(), &sv) == 0);
-    unsigned long flags = 0;
-    if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
-    if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
-    if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-    if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
-    return flags;
+    return ocrt::os::remount_flags_from_statvfs(sv.f_flag);
 }
 
 }  // namespace
@@ -196,4 +189,14 @@ TEST_CASE("mask_paths and make_paths_readonly: an empty list touches nothing") {
     REQUIRE(ocrt::os::mask_paths({}, kernel));
     REQUIRE(ocrt::os::make_paths_readonly({}, kernel));
     CHECK(kernel.calls().empty());
+}
+
+TEST_CASE("statvfs flags translate to the MS_ flags a bind remount must repeat") {
+    using ocrt::os::remount_flags_from_statvfs;
+    CHECK(remount_flags_from_statvfs(0) == 0);
+    CHECK(remount_flags_from_statvfs(ST_RDONLY) == 0);  // read-only is what the remount adds itself
+    CHECK(remount_flags_from_statvfs(ST_NOSUID) == MS_NOSUID);
+    CHECK(remount_flags_from_statvfs(ST_NODEV | ST_NOEXEC) == (MS_NODEV | MS_NOEXEC));
+    CHECK(remount_flags_from_statvfs(ST_NOATIME | ST_NODIRATIME) == (MS_NOATIME | MS_NODIRATIME));
+    CHECK(remount_flags_from_statvfs(ST_RELATIME | ST_NOSUID) == (MS_RELATIME | MS_NOSUID));
 }
