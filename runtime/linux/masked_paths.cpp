@@ -1,6 +1,7 @@
 #include <ocrt/linux/masked_paths.hpp>
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/linux/mount_options.hpp>
 
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -80,17 +81,6 @@ Result<unique_fd> open_own_root() {
 }
 
 }  // namespace
-
-unsigned long remount_flags_from_statvfs(unsigned long f_flag) {
-    unsigned long flags = 0;
-    if (f_flag & ST_NOSUID) flags |= MS_NOSUID;
-    if (f_flag & ST_NODEV) flags |= MS_NODEV;
-    if (f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-    if (f_flag & ST_NOATIME) flags |= MS_NOATIME;
-    if (f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-    if (f_flag & ST_RELATIME) flags |= MS_RELATIME;
-    return flags;
-}
 
 Result<void> mask_paths(borrowed_fd root, const std::vector<std::string> &paths, Kernel &kernel) {
     unique_fd dev_null;

@@ -1,6 +1,7 @@
 #include <ocrt/linux/mount_options.hpp>
 
 #include <sys/mount.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <array>
@@ -159,6 +160,17 @@ MountSpec parse_mount_options(const std::vector<std::string> &options) {
         spec.data += word;
     }
     return spec;
+}
+
+unsigned long remount_flags_from_statvfs(unsigned long f_flag) {
+    unsigned long flags = 0;
+    if (f_flag & ST_NOSUID) flags |= MS_NOSUID;
+    if (f_flag & ST_NODEV) flags |= MS_NODEV;
+    if (f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+    if (f_flag & ST_NOATIME) flags |= MS_NOATIME;
+    if (f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+    if (f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    return flags;
 }
 
 }  // namespace ocrt::os

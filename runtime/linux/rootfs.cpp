@@ -2,13 +2,13 @@
 
 #include <ocrt/base/fs.hpp>
 #include <ocrt/linux/devices.hpp>
+#include <ocrt/linux/mount_options.hpp>
 #include <ocrt/linux/mounts.hpp>
 
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
-#include <array>
 #include <cerrno>
 
 namespace ocrt::os {
@@ -114,17 +114,7 @@ Result<void> finish_rootfs(const spec::Config &config, Kernel &kernel) {
     // A remount replaces all per-mount flags: keep nosuid/nodev/... (a user namespace locks them).
     struct statvfs st {};
     if (::statvfs("/", &st) != 0) return errno_error("statvfs \"/\"");
-    const std::array<std::pair<unsigned long, unsigned long>, 6> keep = {{
-        {ST_NOSUID, MS_NOSUID},
-        {ST_NODEV, MS_NODEV},
-        {ST_NOEXEC, MS_NOEXEC},
-        {ST_NOATIME, MS_NOATIME},
-        {ST_NODIRATIME, MS_NODIRATIME},
-        {ST_RELATIME, MS_RELATIME},
-    }};
-    unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
-    for (auto [st_flag, ms_flag] : keep)
-        if (st.f_flag & st_flag) flags |= ms_flag;
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | remount_flags_from_statvfs(st.f_flag);
     if (auto done = kernel.mount("", "/", "", flags, ""); !done)
         return std::move(done).error().wrap("make the root filesystem read-only");
     return ok();

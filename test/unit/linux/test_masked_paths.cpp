@@ -1,4 +1,5 @@
 #include <ocrt/linux/masked_paths.hpp>
+#include <ocrt/linux/mount_options.hpp>
 
 #include <ocrt/base/fs.hpp>
 

@@ -26,8 +26,4 @@ Result<void> make_paths_readonly(borrowed_fd root, const std::vector<std::string
 Result<void> mask_paths(const std::vector<std::string> &paths, Kernel &kernel);
 Result<void> make_paths_readonly(const std::vector<std::string> &paths, Kernel &kernel);
 
-// The per-mount flags a bind remount must repeat (statvfs f_flag ST_* -> MS_*):
-// a read-only remount that dropped nosuid/nodev/noexec would weaken the mount.
-unsigned long remount_flags_from_statvfs(unsigned long f_flag);
-
 }  // namespace ocrt::os

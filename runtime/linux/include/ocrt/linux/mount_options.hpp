@@ -54,4 +54,9 @@ struct MountSpec {
 // Later words win over earlier ones ("ro,rw" is read-write).
 MountSpec parse_mount_options(const std::vector<std::string> &options);
 
+// The per-mount flags a bind remount must repeat (statvfs f_flag ST_* -> MS_*):
+// a read-only remount that dropped nosuid/nodev/noexec would weaken the mount,
+// and in a user namespace the kernel refuses it.
+unsigned long remount_flags_from_statvfs(unsigned long f_flag);
+
 }  // namespace ocrt::os
