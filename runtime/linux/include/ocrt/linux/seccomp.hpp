@@ -1,0 +1,95 @@
+// linux.seccomp (config-linux.md "Seccomp") with libseccomp, in two steps:
+//  - plan_seccomp: pure translation of the spec model into libseccomp's numbers
+//    (action words with their errno, arch tokens, filter attributes, rules with arg
+//    comparisons). Every config problem is found here, named by its JSON pointer.
+//  - build_seccomp_filter / load_seccomp_filter: the libseccomp context made from a
+//    plan, and seccomp(2) on it. The init decides WHEN to load (see child.cpp).
+#pragma once
+
+#include <ocrt/base/result.hpp>
+#include <ocrt/base/unique_fd.hpp>
+#include <ocrt/spec/config.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ocrt::os {
+
+struct SeccompComparison {
+    unsigned int index = 0;  // syscall argument 0..5
+    int op = 0;              // enum scmp_compare
+    uint64_t value = 0;      // datum_a (the mask for SCMP_CMP_MASKED_EQ)
+    uint64_t value_two = 0;  // datum_b
+};
+
+struct SeccompRule {
+    std::string name;
+    int number = 0;   // native syscall number, as libseccomp resolved the name
+    uint32_t action = 0;
+    // All must match (AND). libseccomp takes one comparison per argument index in
+    // a rule, so several comparisons on one index become several rules (OR), one
+    // per comparison, as the spec's args list on one index can only mean "any".
+    std::vector<SeccompComparison> comparisons;
+};
+
+struct SeccompPlan {
+    uint32_t default_action = 0;
+    std::vector<uint32_t> architectures;  // SCMP_ARCH_* tokens besides the native one
+    bool log = false;         // SECCOMP_FILTER_FLAG_LOG
+    bool spec_allow = false;  // SECCOMP_FILTER_FLAG_SPEC_ALLOW
+    bool tsync = false;       // SECCOMP_FILTER_FLAG_TSYNC
+    std::vector<SeccompRule> rules;
+    // Names neither the kernel headers nor libseccomp know: skipped, warned about.
+    std::vector<std::string> unknown_syscalls;
+    bool uses_notify = false;  // some rule is SCMP_ACT_NOTIFY: a listener gets the fd
+    std::string listener_path;
+    std::string listener_metadata;
+};
+
+// Pure: the plan for config.linux.seccomp. Errors name the field, e.g.
+// `config.json: /linux/seccomp/syscalls/2/errnoRet: SCMP_ACT_ALLOW takes no errno`.
+Result<SeccompPlan> plan_seccomp(const spec::Seccomp &seccomp);
+
+// The libseccomp action word for a spec action; errno_ret is used by ERRNO and TRACE.
+uint32_t seccomp_action_word(spec::SeccompAction action, uint32_t errno_ret);
+
+// libseccomp's arch token for "SCMP_ARCH_X86_64"...; 0 when libseccomp does not know it.
+uint32_t seccomp_arch_token(const std::string &name);
+
+// True when this plan's filter must be loaded while the init can still send its
+// notify fd to `ocrt create` (before Ready), whatever noNewPrivileges says.
+inline bool seccomp_needs_early_load(const SeccompPlan &plan) { return plan.uses_notify; }
+
+// A built libseccomp filter context (scmp_filter_ctx), released on destruction.
+class SeccompFilter {
+public:
+    SeccompFilter() = default;
+    explicit SeccompFilter(void *ctx);
+    SeccompFilter(SeccompFilter &&) noexcept = default;
+    SeccompFilter &operator=(SeccompFilter &&) noexcept = default;
+    void *get() const { return ctx_.get(); }
+    explicit operator bool() const { return ctx_ != nullptr; }
+
+private:
+    struct Release {
+        void operator()(void *ctx) const;
+    };
+    std::unique_ptr<void, Release> ctx_;
+};
+
+// Builds the filter (no syscall is made: libseccomp only compiles in memory).
+// libseccomp's own NO_NEW_PRIVS attribute is off: the init sets it from
+// process.noNewPrivileges, and without it loading needs CAP_SYS_ADMIN.
+Result<SeccompFilter> build_seccomp_filter(const SeccompPlan &plan);
+
+// Writes the filter's BPF program to fd (seccomp_export_bpf): lets tests prove that
+// libseccomp accepts a plan without loading it.
+Result<void> export_seccomp_bpf(const SeccompFilter &filter, int fd);
+
+// seccomp(2): installs the filter on the calling thread. Returns the notify listener
+// fd when the filter has SCMP_ACT_NOTIFY rules, an empty unique_fd otherwise.
+Result<unique_fd> load_seccomp_filter(const SeccompFilter &filter, bool uses_notify);
+
+}  // namespace ocrt::os
