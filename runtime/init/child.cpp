@@ -2,6 +2,7 @@
 // the one drawn in sync.hpp; every stage records itself in ctx.stage so the single
 // Error the child reports names where it failed.
 #include "child.hpp"
+#include "seccomp_setup.hpp"
 
 #include <ocrt/linux/capabilities.hpp>
 #include <ocrt/linux/masked_paths.hpp>
@@ -137,6 +138,9 @@ Result<void> set_identity(ChildContext &ctx) {
         for (const auto &name : os::remove_ungrantable(*sets, os::grantable_capabilities(last_cap)))
             (void)ctx.channel.send_log(log::Level::warning, "capability \"" + name + "\" cannot be granted: skipped");
     }
+    // Without no_new_privs loading a filter needs CAP_SYS_ADMIN: load it while we
+    // still have it (seccomp_setup.hpp has the trade-off).
+    if (!ctx.process().no_new_privileges) OCRT_TRY(load_seccomp(ctx));
     OCRT_TRY(os::switch_user(ctx.process().user, sets ? &*sets : nullptr, last_cap, ctx.kernel));
     if (sets) OCRT_TRY(os::set_capability_sets(*sets, last_cap));
     if (ctx.process().no_new_privileges) OCRT_TRY(ctx.kernel.prctl(PR_SET_NO_NEW_PRIVS, 1));
@@ -168,6 +172,8 @@ Result<void> run_stages(ChildContext &ctx) {
     OCRT_TRY(set_up_rootfs(ctx));
     OCRT_TRY(set_identity(ctx));
     std::string executable = OCRT_TRY(resolve_executable(ctx));
+    // The notify fd must reach `ocrt create` before it exits at Ready.
+    if (ctx.seccomp && os::seccomp_needs_early_load(ctx.seccomp->plan)) OCRT_TRY(load_seccomp(ctx));
     OCRT_TRY(report_ready(ctx));
     wait_and_exec(ctx, executable);
 }

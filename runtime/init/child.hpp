@@ -12,6 +12,8 @@
 
 namespace ocrt::init {
 
+struct SeccompSetup;
+
 struct ChildContext {
     const spec::Config &config;
     const LaunchOptions &options;
@@ -21,6 +23,8 @@ struct ChildContext {
     unique_fd start_listener;  // inherited listening start.sock
     pid_t parent_pid;          // ocrt create, as seen before the clone
     Stage stage = Stage::Spawn;
+    const SeccompSetup *seccomp = nullptr;  // linux.seccomp, built before the clone
+    bool seccomp_loaded = false;
 
     const spec::Process &process() const { return *config.process; }
     int first_private_fd() const { return 3 + options.preserve_fds; }

@@ -1,5 +1,6 @@
 // The last part of the init: waiting for `ocrt start` and the execve.
 #include "child.hpp"
+#include "seccomp_setup.hpp"
 
 #include <ocrt/init/start_socket.hpp>
 #include <ocrt/linux/process_setup.hpp>
@@ -32,7 +33,14 @@ Result<void> exec_user_process(ChildContext &ctx, const std::string &executable)
     ctx.stage = Stage::Exec;
     OCRT_TRY(clear_cloexec_on_preserved(ctx.options.preserve_fds));
     // Returns only on failure; on success the CLOEXEC connection closes with no bytes.
-    return os::exec_process(ctx.process(), executable, ctx.options.preserve_fds, ctx.kernel);
+    // With noNewPrivileges the filter comes last, so only the execve is filtered.
+    auto load_filter = [&ctx]() -> Result<void> {
+        if (!seccomp_pending(ctx)) return ok();
+        auto loaded = load_seccomp(ctx);
+        ctx.stage = Stage::Exec;
+        return loaded;
+    };
+    return os::exec_process(ctx.process(), executable, ctx.options.preserve_fds, ctx.kernel, load_filter);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "child.hpp"
 #include "parent.hpp"
+#include "seccomp_setup.hpp"
 
 #include <linux/close_range.h>
 #include <sched.h>
@@ -61,7 +62,8 @@ pid_t clone_into_namespaces(int clone_flags) {
 }
 
 Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOptions &options,
-                                     const os::NamespacePlan &plan, Kernel &kernel, unique_fd listener) {
+                                     const os::NamespacePlan &plan, Kernel &kernel, unique_fd listener,
+                                     const SeccompSetup *seccomp) {
     int first_private_fd = 3 + options.preserve_fds;
     ChannelPair pair = OCRT_TRY(make_channel_pair(first_private_fd));
     SubreaperScope subreaper;
@@ -75,11 +77,12 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
     if (pid == 0) {
         pair.parent.close();
         ChildContext ctx{config, options, plan, kernel, std::move(pair.child), std::move(listener), parent_pid};
+        ctx.seccomp = seccomp;
         run_child(ctx);
     }
     pair.child.close();
     listener.reset();
-    return drive_init(pid, pair.parent, config, plan, kernel);
+    return drive_init(pid, pair.parent, config, plan, kernel, options, seccomp ? &seccomp->plan : nullptr);
 }
 
 }  // namespace
@@ -87,6 +90,8 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
 Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions &options) {
     if (!config.process) return Error("config has no \"process\" to run");
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
+    // A bad profile fails here, before anything exists.
+    std::optional<SeccompSetup> seccomp = OCRT_TRY(prepare_seccomp(config));
     LinuxKernel kernel;
     os::NamespacePlan plan = adjust_for_second_fork(os::plan_namespaces(config.linux_ ? &*config.linux_ : nullptr));
     // Only fds 0..2 and the preserved ones may reach the container.
@@ -94,7 +99,7 @@ Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions
     if (auto marked = kernel.close_range(first_private_fd, ~0U, CLOSE_RANGE_CLOEXEC); !marked)
         return std::move(marked).error().wrap("mark inherited fds close-on-exec");
     unique_fd listener = OCRT_TRY(listen_start_socket(options.state_dir, static_cast<int>(first_private_fd)));
-    auto launched = spawn_and_drive(config, options, plan, kernel, std::move(listener));
+    auto launched = spawn_and_drive(config, options, plan, kernel, std::move(listener), seccomp ? &*seccomp : nullptr);
     if (!launched) remove_start_socket(options.state_dir);
     return launched;
 }

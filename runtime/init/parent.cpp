@@ -1,6 +1,7 @@
 #include "parent.hpp"
 
 #include "child_guard.hpp"
+#include "seccomp_setup.hpp"
 
 #include <ocrt/init/sequence.hpp>
 #include <ocrt/linux/userns.hpp>
@@ -15,11 +16,22 @@ Result<void> answer_id_map_request(pid_t pid, ParentChannel &channel, const spec
     return channel.send(MsgType::IdMapDone);
 }
 
+// The listener is a host path: we, not the init, connect to it (seccomp_setup.hpp).
+Result<void> pass_seccomp_fd(pid_t pid, const Message &msg, const spec::Config &config, const LaunchOptions &options,
+                             const os::SeccompPlan &seccomp) {
+    if (!msg.fd) return Error("protocol violation: SeccompNotifyFd without an fd");
+    ListenerState state{config.oci_version, options.id, options.bundle, pid, seccomp.listener_metadata,
+                        config.annotations};
+    return send_to_seccomp_listener(seccomp.listener_path, state, msg.fd.get());
+}
+
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
-                          const os::NamespacePlan &plan, Kernel &kernel) {
+                          const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions &options,
+                          const os::SeccompPlan *seccomp) {
     // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
     OCRT_TRY(channel.send(MsgType::Continue));
-    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork});
+    bool notify = seccomp != nullptr && seccomp->uses_notify;
+    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, notify});
     while (!sequence.done()) {
         Message msg = OCRT_TRY(channel.receive());
         OCRT_TRY(sequence.accept(msg.type));
@@ -28,6 +40,8 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
         } else if (msg.type == MsgType::ChildPid) {
             if (msg.value <= 0) return Error("protocol violation: ChildPid with pid " + std::to_string(msg.value));
             OCRT_TRY(guard.switch_to_grandchild(msg.value));
+        } else if (msg.type == MsgType::SeccompNotifyFd) {
+            OCRT_TRY(pass_seccomp_fd(guard.pid(), msg, config, options, *seccomp));
         }
     }
     return ok();
@@ -45,9 +59,10 @@ Error fail(ChildGuard &guard, ParentChannel &channel, Error error) {
 }  // namespace
 
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel) {
+                                const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions &options,
+                                const os::SeccompPlan *seccomp) {
     ChildGuard guard(pid);
-    if (auto done = run_protocol(guard, channel, config, plan, kernel); !done)
+    if (auto done = run_protocol(guard, channel, config, plan, kernel, options, seccomp); !done)
         return fail(guard, channel, std::move(done).error());
     auto start_time = process_start_time(guard.pid());
     if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));

@@ -5,13 +5,16 @@
 #include <ocrt/init/channel.hpp>
 #include <ocrt/init/launch.hpp>
 #include <ocrt/linux/namespaces.hpp>
+#include <ocrt/linux/seccomp.hpp>
 #include <ocrt/spec/config.hpp>
 
 namespace ocrt::init {
 
 // Drives the child with the given pid until Ready. On any failure the child (or the
 // grandchild) is killed and reaped, and the child's own error wins over ours.
+// seccomp: the prepared linux.seccomp, if any (its listener gets the notify fd).
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel);
+                                const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions &options = {},
+                                const os::SeccompPlan *seccomp = nullptr);
 
 }  // namespace ocrt::init

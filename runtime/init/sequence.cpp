@@ -5,6 +5,7 @@ namespace ocrt::init {
 ExpectedSequence::ExpectedSequence(SequencePlan plan) {
     if (plan.new_user) steps_.push_back(MsgType::IdMapRequest);
     if (plan.second_fork) steps_.push_back(MsgType::ChildPid);
+    if (plan.seccomp_notify) steps_.push_back(MsgType::SeccompNotifyFd);
     steps_.push_back(MsgType::Ready);
 }
 

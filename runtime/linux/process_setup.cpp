@@ -138,11 +138,12 @@ Result<std::string> find_executable(const spec::Process &process) {
 }
 
 Result<void> exec_process(const spec::Process &process, const std::string &executable, int preserve_fds,
-                          Kernel &kernel) {
+                          Kernel &kernel, const std::function<Result<void>()> &before_execve) {
     unsigned int first = 3 + static_cast<unsigned int>(preserve_fds < 0 ? 0 : preserve_fds);
     if (auto marked = kernel.close_range(first, ~0U, CLOSE_RANGE_CLOEXEC); !marked)
         return std::move(marked).error().wrap("close inherited file descriptors");
     if (auto reset = kernel.reset_signals(); !reset) return std::move(reset).error().wrap("reset signals");
+    if (before_execve) OCRT_TRY(before_execve());
     return kernel.execve(executable, process.args, process.env);
 }
 

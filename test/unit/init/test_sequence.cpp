@@ -18,6 +18,8 @@ const SequenceCase kCases[] = {
     {{true, false}, {MsgType::IdMapRequest, MsgType::Ready}},
     {{false, true}, {MsgType::ChildPid, MsgType::Ready}},
     {{true, true}, {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::Ready}},
+    {{false, false, true}, {MsgType::SeccompNotifyFd, MsgType::Ready}},
+    {{true, true, true}, {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::SeccompNotifyFd, MsgType::Ready}},
 };
 
 }  // namespace
@@ -37,7 +39,7 @@ TEST_CASE("ExpectedSequence derives the message order from the plan", "[init][se
 
 TEST_CASE("ExpectedSequence rejects every out-of-order message", "[init][sequence]") {
     const MsgType all[] = {MsgType::Continue, MsgType::IdMapRequest, MsgType::IdMapDone, MsgType::ChildPid,
-                           MsgType::Ready,    MsgType::Error,        MsgType::Log};
+                           MsgType::Ready,    MsgType::Error,        MsgType::Log,     MsgType::SeccompNotifyFd};
     for (const auto &c : kCases) {
         for (size_t position = 0; position < c.order.size(); ++position) {
             for (MsgType wrong : all) {

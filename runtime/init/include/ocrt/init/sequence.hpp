@@ -15,6 +15,7 @@ namespace ocrt::init {
 struct SequencePlan {
     bool new_user = false;     // the child asks for id maps
     bool second_fork = false;  // the child reports its grandchild's pid
+    bool seccomp_notify = false;  // the child sends its seccomp notify fd before Ready
 };
 
 class ExpectedSequence {

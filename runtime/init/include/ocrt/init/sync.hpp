@@ -19,9 +19,15 @@
 //                 <------------------------------ ChildPid(value = grandchild pid), _exit(0)
 //   reap intermediate, guard the grandchild
 //                                                 keyring, mounts, pivot_root, names,
-//                                                 rlimits, user, cwd, executable lookup
+//                                                 rlimits, [seccomp load if !NNP], user,
+//                                                 cwd, executable lookup
+//                                                 [SCMP_ACT_NOTIFY: filter loaded by now]
+//                 <------------------------------ SeccompNotifyFd(fd = listener fd)
+//   connect linux.seccomp.listenerPath, send the
+//   fd and the container process state, close
 //                 <------------------------------ Ready
 //   read start time, return "created"             close sync socket, accept() on start.sock
+//                                                 [seccomp load if NNP and no notify], execve
 //
 //   Any time: C -> P Log(level, text) is forwarded to the logger and skipped;
 //             C -> P Error(errno, stage, text) ends the protocol, the child _exit(1)s.
@@ -56,8 +62,9 @@ enum class MsgType : std::uint8_t {
     Ready = 5,         // C->P: setup done, now waiting for start
     Error = 6,         // C->P: fatal; err, stage and text; the child _exits after it
     Log = 7,           // C->P: a log record; level in flags, text
+    SeccompNotifyFd = 8,  // C->P: the seccomp notify fd travels with it, for linux.seccomp.listenerPath
 };
-inline constexpr std::uint8_t kMaxMsgType = 7;
+inline constexpr std::uint8_t kMaxMsgType = 8;
 
 enum class Stage : std::uint8_t {
     None = 0,

@@ -1,6 +1,8 @@
 // The process's own settings: names, limits, identity, cwd, executable, execve.
 #pragma once
 
+#include <functional>
+
 #include <ocrt/base/kernel.hpp>
 #include <ocrt/spec/config.hpp>
 
@@ -34,8 +36,9 @@ Result<std::string> find_executable(const spec::Process &process);
 
 // Marks every fd >= 3 + preserve_fds close-on-exec (so execve closes them, yet the
 // sync socket still works to report an execve failure), resets signal dispositions
-// and mask, then execve. Returns only on failure.
+// and mask, then execve. Returns only on failure. before_execve, when given, runs
+// last (the seccomp filter is loaded there, so the steps above stay unfiltered).
 Result<void> exec_process(const spec::Process &process, const std::string &executable, int preserve_fds,
-                          Kernel &kernel);
+                          Kernel &kernel, const std::function<Result<void>()> &before_execve = {});
 
 }  // namespace ocrt::os

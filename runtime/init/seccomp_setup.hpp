@@ -1,0 +1,64 @@
+// linux.seccomp in the create protocol: where each piece runs.
+//  - `ocrt create`, before the clone: plan and build the filter (a bad profile fails
+//    before anything exists; unknown syscall names are warned about here). The init
+//    inherits the built filter with its copy of our memory.
+//  - The init loads it (load_seccomp):
+//      noNewPrivileges false: in the identity stage, before the capability drop and
+//        the user switch, because the kernel then requires CAP_SYS_ADMIN, which the
+//        process may be about to lose. Trade-off (as with runc): the rest of the init
+//        (setgroups, setresuid, capset, prctl, chdir, the executable lookup, the
+//        Ready message, accept, fcntl, close_range, rt_sigaction, execve) already
+//        runs under the filter, so a profile must allow those.
+//      noNewPrivileges true: right before execve, so the init's own work is never
+//        filtered, unless SCMP_ACT_NOTIFY is used (below).
+//      SCMP_ACT_NOTIFY: the listener at listenerPath is a host path the init cannot
+//        reach after pivot_root, and `ocrt create` exits at Ready. So the init loads
+//        the filter before Ready (after the user switch when noNewPrivileges is true)
+//        and sends the notify fd to `ocrt create` (SeccompNotifyFd, sync.hpp), which
+//        connects to listenerPath and sends the fd with the container process state
+//        (config-linux.md "The Container Process State"). Calls the profile notifies
+//        that the init still makes wait for the listener's answer.
+#pragma once
+
+#include "child.hpp"
+
+#include <ocrt/base/result.hpp>
+#include <ocrt/linux/seccomp.hpp>
+#include <ocrt/spec/config.hpp>
+
+#include <optional>
+#include <string>
+
+namespace ocrt::init {
+
+struct SeccompSetup {
+    os::SeccompPlan plan;
+    os::SeccompFilter filter;
+};
+
+// Parent, before the clone: nullopt without linux.seccomp.
+Result<std::optional<SeccompSetup>> prepare_seccomp(const spec::Config &config);
+
+// Child: loads ctx.seccomp once (later calls do nothing); with notify rules the
+// listener fd goes to the parent as SeccompNotifyFd.
+Result<void> load_seccomp(ChildContext &ctx);
+
+// Child: whether the filter is still to be loaded.
+bool seccomp_pending(const ChildContext &ctx);
+
+struct ListenerState {
+    std::string oci_version, id, bundle;
+    int pid = 0;  // the init's host pid
+    std::string metadata;
+    std::map<std::string, std::string> annotations;
+};
+
+// Pure: the container process state JSON (config-linux.md), fds ["seccompFd"],
+// with the container state in "creating".
+std::string seccomp_process_state_json(const ListenerState &state);
+
+// Parent: connects to listener_path (SOCK_STREAM), sends the state with notify_fd
+// in one sendmsg (SCM_RIGHTS), closes the connection.
+Result<void> send_to_seccomp_listener(const std::string &listener_path, const ListenerState &state, int notify_fd);
+
+}  // namespace ocrt::init

@@ -1,0 +1,86 @@
+// The seccomp listener hand-off (config-linux.md "The Container Process State").
+#include "seccomp_setup.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+using namespace ocrt::init;
+
+TEST_CASE("the container process state names the fd, pid, metadata and a creating state", "[init][seccomp]") {
+    ListenerState state{"1.2.0", "c1", "/b", 4242, "MKNOD=/dev/null", {{"a", "b"}}};
+    auto j = nlohmann::json::parse(seccomp_process_state_json(state));
+    CHECK(j["ociVersion"] == "1.2.0");
+    CHECK(j["fds"] == nlohmann::json::array({"seccompFd"}));
+    CHECK(j["pid"] == 4242);
+    CHECK(j["metadata"] == "MKNOD=/dev/null");
+    CHECK(j["state"]["ociVersion"] == "1.2.0");
+    CHECK(j["state"]["id"] == "c1");
+    CHECK(j["state"]["status"] == "creating");
+    CHECK(j["state"]["pid"] == 4242);
+    CHECK(j["state"]["bundle"] == "/b");
+    CHECK(j["state"]["annotations"]["a"] == "b");
+}
+
+TEST_CASE("send_to_seccomp_listener sends the state with the fd once and closes", "[init][seccomp]") {
+    char dir_template[] = "/tmp/ocrt-seccomp-unit-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template) != nullptr);
+    std::string path = std::string(dir_template) + "/l.sock";
+    int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, path.c_str());
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener, 1) == 0);
+
+    int pipe_fds[2];
+    REQUIRE(::pipe(pipe_fds) == 0);
+    ListenerState state{"1.2.0", "c1", "/b", 7, "", {}};
+    auto sent = send_to_seccomp_listener(path, state, pipe_fds[1]);
+    REQUIRE(sent);
+
+    int conn = ::accept(listener, nullptr, nullptr);
+    REQUIRE(conn >= 0);
+    char buf[4096];
+    iovec part{buf, sizeof buf};
+    msghdr header{};
+    header.msg_iov = &part;
+    header.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    header.msg_control = control;
+    header.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(conn, &header, 0);
+    REQUIRE(n > 0);
+    cmsghdr *c = CMSG_FIRSTHDR(&header);
+    REQUIRE(c != nullptr);
+    CHECK(c->cmsg_type == SCM_RIGHTS);
+    int received;
+    std::memcpy(&received, CMSG_DATA(c), sizeof received);
+    // The received fd is the pipe's write end: bytes written to it come out of the read end.
+    REQUIRE(::write(received, "x", 1) == 1);
+    char got = 0;
+    REQUIRE(::read(pipe_fds[0], &got, 1) == 1);
+    CHECK(got == 'x');
+    CHECK(nlohmann::json::parse(std::string(buf, static_cast<size_t>(n)))["pid"] == 7);
+    CHECK(::recv(conn, buf, sizeof buf, 0) == 0);  // the runtime closed the connection
+
+    auto refused = send_to_seccomp_listener(std::string(dir_template) + "/missing.sock", state, pipe_fds[1]);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().render().find("send seccomp fd to listener") == 0);
+
+    ::close(received);
+    ::close(conn);
+    ::close(listener);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    ::unlink(path.c_str());
+    ::rmdir(dir_template);
+}
