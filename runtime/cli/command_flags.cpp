@@ -48,6 +48,7 @@ constexpr FlagSpec list_table[] = {
 constexpr FlagSpec spec_table[] = {
     {"bundle", 'b', FlagKind::value, "directory to write config.json in (default: current directory)"},
     {"rootless", 0, FlagKind::boolean, "write a config for an unprivileged user (user namespace)"},
+    {"seccomp-profile", 0, FlagKind::value, "embed this seccomp profile (JSON) as linux.seccomp"},
 };
 
 }  // namespace

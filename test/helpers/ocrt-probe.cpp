@@ -7,6 +7,8 @@
 //   ocrt-probe write-file PATH  create/truncate PATH; exit 0, or 1 with the errno text
 //   ocrt-probe exit N           exit with status N
 //   ocrt-probe sleep S          sleep S seconds (fractions allowed)
+//   ocrt-probe syscall NR [A..] syscall(NR, A...) with numeric args (0x.. allowed);
+//                               prints result=R and errno=E (0 on success)
 //
 // Plain libc only: no iostreams, no NSS, nothing that needs files the rootfs lacks.
 
@@ -15,6 +17,7 @@
 #include <grp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -230,9 +233,21 @@ int sleep_seconds(const char *text) {
     return 0;
 }
 
+// Raw syscall with up to six numeric arguments: seccomp tests check what the filter returns.
+int raw_syscall(int argc, char **argv) {
+    long nr = std::strtol(argv[2], nullptr, 0);
+    long args[6] = {};
+    for (int i = 3; i < argc && i < 9; ++i) args[i - 3] = static_cast<long>(std::strtoull(argv[i], nullptr, 0));
+    errno = 0;
+    long result = ::syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
+    int err = result == -1 ? errno : 0;
+    std::printf("result=%ld\nerrno=%d\n", result, err);
+    return 0;
+}
+
 int usage() {
     std::fprintf(stderr,
-                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS\n");
+                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS | syscall NR [ARG...]\n");
     return 2;
 }
 
@@ -260,5 +275,6 @@ int main(int argc, char **argv) {
     if (command == "write-file" && argc == 3) return write_file(argv[2]);
     if (command == "exit" && argc == 3) return std::atoi(argv[2]);
     if (command == "sleep" && argc == 3) return sleep_seconds(argv[2]);
+    if (command == "syscall" && argc >= 3 && argc <= 9) return raw_syscall(argc, argv);
     return usage();
 }

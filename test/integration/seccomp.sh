@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# linux.seccomp (runtime-spec config-linux.md "Seccomp", "The Container Process
+# State"; runtime.md "Errors"): checked from inside the container with ocrt-probe
+# (/proc/self/status Seccomp, raw syscalls and their errno), for noNewPrivileges
+# true and false, every kind of action the kernel can show us, arg-conditioned
+# rules, unknown syscall names, the SCMP_ACT_NOTIFY listener hand-off and the
+# contrib/seccomp/default.json profile.
+source "$(dirname "$0")/lib.sh"
+itest_init
+require_probe
+# The raw syscall numbers below are x86_64's.
+[ "$(uname -m)" == x86_64 ] || itest_skip "syscall numbers in this test are for x86_64, host is $(uname -m)"
+grep -q '^Seccomp:' /proc/self/status || itest_skip "kernel without seccomp (no Seccomp: in /proc/self/status)"
+
+OCRT_SECCOMP_LISTENER=${OCRT_SECCOMP_LISTENER:-$ITEST_SOURCE_TOP/build/test/integration/seccomp-listener}
+OCRT_SECCOMP_PROFILE=${OCRT_SECCOMP_PROFILE:-$ITEST_SOURCE_TOP/contrib/seccomp/default.json}
+
+NR_GETPRIORITY=140
+NR_GETCPU=309
+NR_KEYCTL=250
+
+bundle=$(make_bundle main ocrt-probe all) || itest_die "cannot build a bundle"
+# Status fields, then each syscall line "NR ARG..." as `result=` / `errno=` pairs.
+probe_script() {
+    local script="ocrt-probe all"
+    for call in "$@"; do script="$script; echo call=$call; ocrt-probe syscall $call"; done
+    set_args "$bundle" sh -c "$script"
+}
+# errno printed for the syscall line CALL ("NR ARG...") in $OUT.
+errno_of() {
+    printf '%s\n' "$OUT" | sed -n "/^call=$1\$/,/^errno=/p" | sed -n 's/^errno=//p' | head -n 1
+}
+# set_seccomp NNP PYTHON: linux.seccomp = PYTHON expression; process.noNewPrivileges = NNP.
+set_seccomp() {
+    edit_config "$bundle" "
+c['process']['noNewPrivileges'] = $1
+c['linux'].pop('seccomp', None)
+s = $2
+if s is not None: c['linux']['seccomp'] = s
+"
+}
+
+# No linux.seccomp: no filter.
+set_seccomp True None
+probe_script "$NR_GETPRIORITY 0 0"
+id=$(new_id none)
+run_cmd ocrt run --bundle "$bundle" "$id"
+assert_eq 0 "$RC" "run without linux.seccomp (stderr: $ERR)"
+assert_eq 0 "$(probe_value "$OUT" Seccomp)" "no linux.seccomp: /proc/self/status Seccomp is 0"
+
+# errnoRet, EPERM by default, and an arg-conditioned rule; both noNewPrivileges values.
+errno_profile="{'defaultAction': 'SCMP_ACT_ALLOW', 'architectures': ['SCMP_ARCH_X86_64'], 'syscalls': [
+  {'names': ['getpriority'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 42,
+   'args': [{'index': 1, 'value': 4242, 'op': 'SCMP_CMP_EQ'}]},
+  {'names': ['getcpu'], 'action': 'SCMP_ACT_ERRNO'}]}"
+for nnp in True False; do
+    set_seccomp "$nnp" "$errno_profile"
+    probe_script "$NR_GETPRIORITY 0 4242" "$NR_GETPRIORITY 0 0" "$NR_GETCPU 0 0 0"
+    id=$(new_id errno)
+    run_cmd ocrt run --bundle "$bundle" "$id"
+    assert_eq 0 "$RC" "NNP $nnp: run with an errno profile (stderr: $ERR)"
+    assert_eq 2 "$(probe_value "$OUT" Seccomp)" "NNP $nnp: /proc/self/status Seccomp is 2 (filter mode)"
+    [ "$nnp" == True ] && want_nnp=1 || want_nnp=0
+    assert_eq "$want_nnp" "$(probe_value "$OUT" NoNewPrivs)" "NNP $nnp: NoNewPrivs is $want_nnp"
+    assert_eq 42 "$(errno_of "$NR_GETPRIORITY 0 4242")" "NNP $nnp: getpriority(0, 4242) fails with errnoRet 42"
+    assert_eq 0 "$(errno_of "$NR_GETPRIORITY 0 0")" "NNP $nnp: getpriority(0, 0) is not matched by the arg rule"
+    assert_eq 1 "$(errno_of "$NR_GETCPU 0 0 0")" "NNP $nnp: getcpu without errnoRet fails with EPERM"
+done
+
+# defaultErrnoRet: an allowlist whose default answer is EOPNOTSUPP (95); a non-root
+# user without NNP, so the filter goes in before the user switch and must let the
+# rest of the init through.
+set_seccomp False "None"
+edit_config "$bundle" "
+s = json.load(open('$OCRT_SECCOMP_PROFILE'))
+s['defaultErrnoRet'] = 95
+s['syscalls'][0]['names'].remove('getpriority')
+c['linux']['seccomp'] = s
+c['process']['user'] = {'uid': 1000, 'gid': 1000}
+"
+probe_script "$NR_GETPRIORITY 0 0" "$NR_KEYCTL 0 0 0"
+id=$(new_id defaulterrno)
+run_cmd ocrt run --bundle "$bundle" "$id"
+assert_eq 0 "$RC" "allowlist profile, uid 1000, NNP false: run works (stderr: $ERR)"
+assert_eq 2 "$(probe_value "$OUT" Seccomp)" "allowlist profile: Seccomp is 2"
+assert_eq 95 "$(errno_of "$NR_GETPRIORITY 0 0")" "a call outside the allowlist fails with defaultErrnoRet 95"
+assert_eq 95 "$(errno_of "$NR_KEYCTL 0 0 0")" "keyctl fails with defaultErrnoRet 95"
+edit_config "$bundle" "c['process']['user'] = {'uid': 0, 'gid': 0}"
+
+# SCMP_ACT_KILL / SCMP_ACT_KILL_PROCESS: the process dies of SIGSYS (128+31).
+for action in SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS; do
+    for nnp in True False; do
+        set_seccomp "$nnp" "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['getcpu'], 'action': '$action'}]}"
+        set_args "$bundle" ocrt-probe syscall "$NR_GETCPU" 0 0 0
+        id=$(new_id kill)
+        run_cmd ocrt run --bundle "$bundle" "$id"
+        assert_eq 159 "$RC" "$action, NNP $nnp: the process is killed by SIGSYS (stdout: $OUT, stderr: $ERR)"
+    done
+done
+
+# An unknown syscall name is skipped with a warning; the other names still apply.
+set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [
+  {'names': ['itest_no_such_syscall', 'getpriority'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 42}]}"
+probe_script "$NR_GETPRIORITY 0 0"
+id=$(new_id unknown)
+run_cmd ocrt run --bundle "$bundle" "$id"
+assert_eq 0 "$RC" "a profile naming an unknown syscall runs (stderr: $ERR)"
+assert_contains "$(unescape_quotes "$ERR")" 'unknown syscall "itest_no_such_syscall" skipped' "the unknown syscall is warned about"
+assert_eq 42 "$(errno_of "$NR_GETPRIORITY 0 0")" "the known name of that rule still applies"
+
+# A flag this libseccomp cannot apply is a clear create error, with nothing left behind.
+set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV']}"
+id=$(new_id badflag)
+assert_fail "an unsupported seccomp flag fails create" \
+    'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" is not supported by libseccomp' ocrt create --bundle "$bundle" "$id"
+assert_true "no state is left after the failed create" test ! -e "$STATE/$id"
+
+# SCMP_ACT_NOTIFY: ocrt sends the fd and the container process state to listenerPath;
+# the listener's answer (errno 61) is what the container's syscall returns.
+if [ -x "$OCRT_SECCOMP_LISTENER" ]; then
+    for nnp in True False; do
+        agent=$ITEST_TMP/agent-$nnp
+        mkdir -p "$agent"
+        "$OCRT_SECCOMP_LISTENER" "$agent/sock" "$agent" 61 >"$agent/out" 2>&1 </dev/null &
+        listener_pid=$!
+        remember_pid "$listener_pid"
+        wait_file "$agent/sock" 5 || fail "the test listener starts" "$(cat "$agent/out")"
+        set_seccomp "$nnp" "{'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$agent/sock',
+          'listenerMetadata': 'itest-metadata', 'syscalls': [{'names': ['getpriority'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+        set_args "$bundle" ocrt-probe syscall "$NR_GETPRIORITY" 0 0
+        id=$(new_id notify)
+        run_cmd ocrt run --bundle "$bundle" "$id"
+        assert_eq 0 "$RC" "NNP $nnp: run with a notify profile (stderr: $ERR)"
+        assert_eq "errno=61" "$(printf '%s\n' "$OUT" | grep '^errno=')" "NNP $nnp: the notified syscall returns the listener's errno"
+        for _ in $(seq 1 100); do kill -0 "$listener_pid" 2>/dev/null || break; sleep 0.05; done
+        wait "$listener_pid"
+        assert_eq 0 "$?" "NNP $nnp: the listener got the fd and answered one notification ($(cat "$agent/out"))"
+        assert_eq "1" "$(cat "$agent/fds" 2>/dev/null)" "NNP $nnp: exactly one fd came with the state"
+        assert_eq "nr=$NR_GETPRIORITY" "$(cat "$agent/notified" 2>/dev/null)" "NNP $nnp: the notification was for getpriority"
+        state_check=$(python3 - "$agent/state.json" "$id" "$bundle" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+problems = []
+if s.get("fds") != ["seccompFd"]: problems.append("fds %r" % s.get("fds"))
+if s.get("metadata") != "itest-metadata": problems.append("metadata %r" % s.get("metadata"))
+if not isinstance(s.get("pid"), int) or s["pid"] <= 0: problems.append("pid %r" % s.get("pid"))
+st = s.get("state", {})
+if st.get("id") != sys.argv[2]: problems.append("state.id %r" % st.get("id"))
+if st.get("status") != "creating": problems.append("state.status %r" % st.get("status"))
+if st.get("bundle") != sys.argv[3]: problems.append("state.bundle %r" % st.get("bundle"))
+if st.get("pid") != s.get("pid"): problems.append("state.pid %r" % st.get("pid"))
+if not s.get("ociVersion"): problems.append("no ociVersion")
+print("; ".join(problems) or "ok")
+PY
+)
+        assert_eq ok "$state_check" "NNP $nnp: the container process state has fds, pid, metadata and a creating state"
+    done
+    # A listener that is not there: create fails (runtime.md "generate an error").
+    set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$ITEST_TMP/no-agent.sock',
+      'syscalls': [{'names': ['getpriority'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+    id=$(new_id noagent)
+    assert_fail "notify with an absent listener fails create" "send seccomp fd to listener" ocrt create --bundle "$bundle" "$id"
+    assert_true "no state is left after the failed create" test ! -e "$STATE/$id"
+else
+    fail "seccomp-listener helper built" "missing at \"$OCRT_SECCOMP_LISTENER\""
+fi
+
+# contrib/seccomp/default.json through `ocrt spec --seccomp-profile`: busybox runs,
+# keyctl is refused (EPERM).
+specdir=$ITEST_TMP/specdir
+mkdir -p "$specdir"
+assert_ok "ocrt spec --seccomp-profile" "$OCRT" spec -b "$specdir" --seccomp-profile "$OCRT_SECCOMP_PROFILE"
+embedded=$(python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1])); p = json.load(open(sys.argv[2]))
+print("same" if c["linux"]["seccomp"] == p else "different")' "$specdir/config.json" "$OCRT_SECCOMP_PROFILE")
+assert_eq same "$embedded" "ocrt spec embeds the profile as linux.seccomp"
+edit_config "$bundle" "c['linux']['seccomp'] = json.load(open('$specdir/config.json'))['linux']['seccomp']"
+for nnp in True False; do
+    edit_config "$bundle" "c['process']['noNewPrivileges'] = $nnp"
+    set_args "$bundle" sh -c "echo ok; ocrt-probe syscall $NR_KEYCTL 0 0 0"
+    id=$(new_id contrib)
+    run_cmd ocrt run --bundle "$bundle" "$id"
+    assert_eq 0 "$RC" "contrib default profile, NNP $nnp: busybox sh runs (stderr: $ERR)"
+    assert_eq ok "$(printf '%s\n' "$OUT" | head -n 1)" "contrib default profile, NNP $nnp: sh -c 'echo ok' prints ok"
+    assert_eq "errno=1" "$(printf '%s\n' "$OUT" | grep '^errno=')" "contrib default profile, NNP $nnp: keyctl is refused with EPERM"
+done
+
+itest_finish
