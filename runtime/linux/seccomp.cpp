@@ -183,6 +183,8 @@ Result<SeccompFilter> build_seccomp_filter(const SeccompPlan &plan) {
     if (!filter) return Error(EINVAL, "create seccomp filter with default action " + std::to_string(plan.default_action));
     auto ctx = static_cast<scmp_filter_ctx>(filter.get());
     OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), "turn off the seccomp filter's no_new_privs"));
+    // The kernel's errno on a failed load (EACCES...), not libseccomp's ECANCELED.
+    OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1), "ask libseccomp for raw error codes"));
     if (plan.log) OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1), "set seccomp flag SECCOMP_FILTER_FLAG_LOG"));
     if (plan.spec_allow)
         OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1), "set seccomp flag SECCOMP_FILTER_FLAG_SPEC_ALLOW"));
