@@ -35,7 +35,7 @@ _ocrt() {
         --cgroup-manager) COMPREPLY=($(compgen -W "cgroupfs systemd disabled" -- "$cur")); return ;;
         --rootless) COMPREPLY=($(compgen -W "true false auto" -- "$cur")); return ;;
         -f | --format) [[ $command == list ]] && { COMPREPLY=($(compgen -W "table json" -- "$cur")); return; } ;;
-        --root | --log | --pid-file | --console-socket | --pidfd-socket)
+        --root | --log | --pid-file | --console-socket | --pidfd-socket | --seccomp-profile)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         -b | --bundle) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
@@ -57,7 +57,7 @@ _ocrt() {
         kill) flags="--all" ;;
         delete) flags="--force" ;;
         list) flags="--format --quiet" ;;
-        spec) flags="--bundle --rootless" ;;
+        spec) flags="--bundle --rootless --seccomp-profile" ;;
         help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
 
