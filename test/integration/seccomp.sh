@@ -87,8 +87,9 @@ assert_eq 95 "$(errno_of "$NR_GETPRIORITY 0 0")" "a call outside the allowlist f
 assert_eq 95 "$(errno_of "$NR_KEYCTL 0 0 0")" "keyctl fails with defaultErrnoRet 95"
 edit_config "$bundle" "c['process']['user'] = {'uid': 0, 'gid': 0}"
 
-# SCMP_ACT_KILL / SCMP_ACT_KILL_PROCESS: the process dies of SIGSYS (128+31).
-for action in SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS; do
+# SCMP_ACT_KILL / _KILL_PROCESS / _KILL_THREAD / _TRAP (SIGSYS without a handler):
+# the process dies of SIGSYS, so `ocrt run` exits 128+31.
+for action in SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_TRAP; do
     for nnp in True False; do
         set_seccomp "$nnp" "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['getcpu'], 'action': '$action'}]}"
         set_args "$bundle" ocrt-probe syscall "$NR_GETCPU" 0 0 0
@@ -97,6 +98,17 @@ for action in SCMP_ACT_KILL SCMP_ACT_KILL_PROCESS; do
         assert_eq 159 "$RC" "$action, NNP $nnp: the process is killed by SIGSYS (stdout: $OUT, stderr: $ERR)"
     done
 done
+
+# SCMP_ACT_TRACE without a tracer: ENOSYS (seccomp(2)); SCMP_ACT_LOG: the call runs.
+set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [
+  {'names': ['getcpu'], 'action': 'SCMP_ACT_TRACE', 'errnoRet': 7},
+  {'names': ['getpriority'], 'action': 'SCMP_ACT_LOG'}]}"
+probe_script "$NR_GETCPU 0 0 0" "$NR_GETPRIORITY 0 0"
+id=$(new_id trace)
+run_cmd ocrt run --bundle "$bundle" "$id"
+assert_eq 0 "$RC" "run with TRACE and LOG rules (stderr: $ERR)"
+assert_eq 38 "$(errno_of "$NR_GETCPU 0 0 0")" "SCMP_ACT_TRACE without a tracer fails with ENOSYS"
+assert_eq 0 "$(errno_of "$NR_GETPRIORITY 0 0")" "SCMP_ACT_LOG lets the call run"
 
 # An unknown syscall name is skipped with a warning; the other names still apply.
 set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [
