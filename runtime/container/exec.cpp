@@ -33,6 +33,22 @@ Result<uint32_t> parse_id_number(std::string_view text, std::string_view what) {
     return value;
 }
 
+// --env KEY=V replaces an earlier KEY (where it stood) and adds a new one at the end:
+// the last value wins, as runc's exec sees it, and PATH lookup and getenv agree.
+void set_env(std::vector<std::string> &env, const std::string &entry) {
+    std::string key = entry.substr(0, entry.find('='));
+    auto same_key = [&key](const std::string &existing) {
+        return existing.compare(0, key.size(), key) == 0 && (existing.size() == key.size() || existing[key.size()] == '=');
+    };
+    auto found = std::find_if(env.begin(), env.end(), same_key);
+    if (found == env.end()) {
+        env.push_back(entry);
+        return;
+    }
+    *found = entry;
+    env.erase(std::remove_if(found + 1, env.end(), same_key), env.end());
+}
+
 void add_once(std::optional<std::vector<std::string>> &set, const std::string &name) {
     if (!set) set.emplace();
     if (std::find(set->begin(), set->end(), name) == set->end()) set->push_back(name);
@@ -119,7 +135,7 @@ Result<ExecUser> parse_exec_user(std::string_view text) {
 Result<spec::Process> process_from_flags(const spec::Process &base, const ExecProcessFlags &flags) {
     spec::Process process = base;
     process.args = flags.args;
-    process.env.insert(process.env.end(), flags.env.begin(), flags.env.end());
+    for (const std::string &entry : flags.env) set_env(process.env, entry);
     if (!flags.cwd.empty()) process.cwd = flags.cwd;
     if (!flags.apparmor.empty()) process.apparmor_profile = flags.apparmor;
     if (!flags.process_label.empty()) process.selinux_label = flags.process_label;

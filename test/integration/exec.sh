@@ -76,6 +76,8 @@ assert_eq "/tmp" "$(value cwd)" "--cwd sets the cwd (stderr: $ERR)"
 assert_eq "bar" "$(value env.FOO)" "--env adds FOO"
 assert_eq "qux" "$(value env.BAZ)" "--env is repeatable"
 assert_eq "/usr/sbin:/usr/bin:/sbin:/bin" "$(value env.PATH)" "--env keeps the config's env"
+run_cmd ocrt exec -e PATH=/bin "$id" ocrt-probe env
+assert_eq "env.PATH=/bin" "$(grep '^env.PATH=' <<<"$OUT")" "--env PATH=... replaces the config's PATH (one entry)"
 
 # Arguments after the command belong to it, even when they look like flags.
 run_cmd ocrt exec "$id" sh -c 'echo "$0 $1"' -d --tty

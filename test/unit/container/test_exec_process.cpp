@@ -66,12 +66,23 @@ TEST_CASE("exec --env appends, --cwd and labels replace, --tty and --no-new-priv
     flags.apparmor = "profile";
     flags.process_label = "system_u:system_r:container_t:s0";
     spec::Process p = translate(flags);
-    CHECK(p.env == std::vector<std::string>{"PATH=/bin", "TERM=xterm", "FOO=bar", "PATH=/usr/bin"});
+    CHECK(p.env == std::vector<std::string>{"PATH=/usr/bin", "TERM=xterm", "FOO=bar"});
     CHECK(p.cwd == "/tmp");
     CHECK(p.terminal);
     CHECK(p.no_new_privileges);
     CHECK(p.apparmor_profile == "profile");
     CHECK(p.selinux_label == "system_u:system_r:container_t:s0");
+}
+
+TEST_CASE("exec --env: the last value of a key wins, other keys keep their place", "[exec]") {
+    spec::Process base = config_process();
+    base.env = {"A=1", "PATH=/bin", "AB=2", "A=dup"};
+    ExecProcessFlags flags;
+    flags.args = {"true"};
+    flags.env = {"A=3", "B=4", "B=5", "EMPTY="};
+    auto p = process_from_flags(base, flags);
+    REQUIRE(p.has_value());
+    CHECK(p->env == std::vector<std::string>{"A=3", "PATH=/bin", "AB=2", "B=5", "EMPTY="});
 }
 
 TEST_CASE("exec --no-new-privs=false never clears the config's noNewPrivileges", "[exec]") {

@@ -17,7 +17,7 @@ namespace ocrt::container {
 // The process flags of `exec`, as given (ignored when --process is used).
 struct ExecProcessFlags {
     std::vector<std::string> args;             // <cmd> [args...]
-    std::vector<std::string> env;              // --env/-e, appended
+    std::vector<std::string> env;              // --env/-e: KEY=V set (replaces KEY, else appended)
     std::string cwd;                           // --cwd, replaces
     std::string user;                          // --user/-u "uid[:gid]", numeric only
     std::vector<std::string> additional_gids;  // --additional-gids/-g, appended
@@ -36,7 +36,7 @@ struct ExecUser {
 Result<ExecUser> parse_exec_user(std::string_view text);
 
 // Pure: the container's process with the flags applied, as runc's exec does:
-// args replaced, env appended, cwd/user/labels replaced when given, gids appended,
+// args replaced, env entries set (last value of a key wins), cwd/user/labels replaced when given, gids appended,
 // capabilities added to bounding/effective/permitted (never inheritable or ambient,
 // CVE-2022-29162), terminal = --tty. Unknown capability names are rejected.
 Result<spec::Process> process_from_flags(const spec::Process &base, const ExecProcessFlags &flags);
