@@ -182,6 +182,7 @@ Result<int> exec(const ExecOptions &options) {
     launch.init_pid = record.oci.pid;
     launch.init_start_time = record.init_start_time;
     launch.preserve_fds = options.preserve_fds;
+    if (!record.no_new_keyring) launch.keyring_id = options.id;
     launch.before_continue = [&record](pid_t pid) { return join_container_cgroup(record, pid); };
 
     if (options.detach) {

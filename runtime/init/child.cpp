@@ -99,15 +99,9 @@ Result<void> fork_into_namespaces(ChildContext &ctx) {
 Result<void> join_session_keyring(ChildContext &ctx) {
     ctx.stage = Stage::Keyring;
     if (ctx.options.no_new_keyring) return ok();
-    std::string name = "_ses." + ctx.options.id;
-    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str(), 0, 0, 0) >= 0) return ok();
-    int err = errno;
-    // No keyring support, or a user namespace that may not create one: carry on without.
-    if (err == ENOSYS || err == EACCES) {
-        (void)ctx.channel.send_log(log::Level::debug, "session keyring not created: " + Error(err, "").render());
-        return ok();
-    }
-    return Error(err, "join session keyring \"" + name + "\"");
+    return join_container_keyring(ctx.options.id, [&ctx](const std::string &note) {
+        (void)ctx.channel.send_log(log::Level::debug, note);
+    });
 }
 
 Result<void> set_up_rootfs(ChildContext &ctx) {

@@ -93,6 +93,7 @@ struct ExecChild {
     pid_t init_pid;
     int join_flags;
     int preserve_fds;
+    const std::string &keyring_id;
     pid_t parent_pid;
     Stage stage = Stage::Spawn;
 };
@@ -193,6 +194,12 @@ Result<void> exec_stages(ExecChild &ctx) {
     OCRT_TRY(enter_init_root(ctx));
     OCRT_TRY(fork_into_pid_namespace(ctx));
     OCRT_TRY(set_up_exec_terminal(ctx));
+    ctx.stage = Stage::Keyring;
+    if (!ctx.keyring_id.empty()) {
+        OCRT_TRY(join_container_keyring(ctx.keyring_id, [&ctx](const std::string &note) {
+            (void)ctx.channel.send_log(log::Level::debug, note);
+        }));
+    }
     ctx.stage = Stage::Identity;
     OCRT_TRY(apply_process_identity(ctx.process, ctx.kernel, [&ctx](const std::string &warning) {
         (void)ctx.channel.send_log(log::Level::warning, warning);
@@ -333,7 +340,7 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     if (child == 0) {
         pair.parent.close();
         ExecChild ctx{config,         process,         kernel, std::move(pair.child), std::move(pidfd), std::move(init_root),
-                      options.init_pid, join_flags,    options.preserve_fds, parent_pid};
+                      options.init_pid, join_flags,    options.preserve_fds, options.keyring_id, parent_pid};
         run_exec_child(ctx);
     }
     pair.child.close();

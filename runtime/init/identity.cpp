@@ -3,11 +3,27 @@
 #include <ocrt/linux/capabilities.hpp>
 #include <ocrt/linux/process_setup.hpp>
 
+#include <linux/keyctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <optional>
 
 namespace ocrt::init {
+
+Result<void> join_container_keyring(const std::string &container_id, const WarningSink &note) {
+    std::string name = "_ses." + container_id;
+    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str(), 0, 0, 0) >= 0) return ok();
+    int err = errno;
+    if (err == ENOSYS || err == EACCES) {
+        note("session keyring not created: " + Error(err, "").render());
+        return ok();
+    }
+    return Error(err, "join session keyring \"" + name + "\"");
+}
 
 // The user switch drops privileges, so it comes after the limits.
 Result<void> apply_process_identity(const spec::Process &process, Kernel &kernel, const WarningSink &warn) {

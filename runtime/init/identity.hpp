@@ -14,6 +14,11 @@ namespace ocrt::init {
 // Receives the warnings the caller should log (e.g. a capability that cannot be granted).
 using WarningSink = std::function<void(const std::string &)>;
 
+// Joins the session keyring "_ses.<container id>", creating it if needed, so the
+// process never keeps the caller's keys. No keyring support, or a user namespace
+// that may not create one, is only reported to `note` (debug) and skipped.
+Result<void> join_container_keyring(const std::string &container_id, const WarningSink &note);
+
 // rlimits, then the capability sets around the uid/gid switch (no capabilities
 // object: the sets are left as they are, as runc does), then noNewPrivileges,
 // then chdir(process.cwd) checked to stay inside the root (os::enter_cwd, P3).

@@ -45,6 +45,12 @@ assert_eq "0,1,2" "$(value fds)" "only fds 0-2 reach the exec process"
 assert_eq "/" "$(value cwd)" "cwd is the config's"
 assert_eq "/usr/sbin:/usr/bin:/sbin:/bin" "$(value env.PATH)" "env is the config's"
 
+# Session keyring: one named "_ses.<id>", never the caller's. (The init's keyring is
+# not searchable by name, so each exec gets its own keyring of that name.)
+host_keyring=$("$OCRT_PROBE" all | sed -n 's/^keyring.session=//p')
+assert_match "$(value keyring.session)" '^[0-9]+$' "exec process has a session keyring"
+assert_ne "$host_keyring" "$(value keyring.session)" "exec process does not keep the caller's session keyring"
+
 # --- the process flags
 run_cmd ocrt exec --cap CAP_SYS_ADMIN -c CAP_NET_RAW "$id" ocrt-probe all
 probe=$OUT
@@ -146,9 +152,11 @@ if [[ "$exec_pid" =~ ^[0-9]+$ ]]; then
     kill -KILL "$exec_pid"
 fi
 
-# --- exec into a created container works
+# --- exec into a created container works; --no-new-keyring at create carries over to exec
 created=$(new_id created)
-assert_ok "create a second container" ocrt create --bundle "$bundle" "$created"
+assert_ok "create a second container" ocrt create --no-new-keyring --bundle "$bundle" "$created"
+run_cmd ocrt exec "$created" ocrt-probe all
+assert_eq "$host_keyring" "$(probe_value "$OUT" keyring.session)" "create --no-new-keyring: exec keeps the caller's keyring (stderr: $ERR)"
 run_cmd ocrt exec "$created" ocrt-probe exit 4
 assert_eq "4" "$RC" "exec into a created container runs (stderr: $ERR)"
 assert_eq "created" "$(state_field "$created" status)" "exec leaves the created container created"

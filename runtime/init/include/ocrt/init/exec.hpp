@@ -10,7 +10,7 @@
 //                                                 that differs from ours; user first),
 //                                                 root := the init's root; fork
 //                 <---------------------------- ChildPid(value = grandchild's host pid), _exit(0)
-//   reap the intermediate                       grandchild: rlimits, user, capabilities,
+//   reap the intermediate                       grandchild: session keyring, rlimits, user, capabilities,
 //                                                 noNewPrivileges, cwd (checked), lookup, execve
 //                 <---------------------------- EOF (the CLOEXEC socket closed by execve)
 //
@@ -34,6 +34,7 @@ struct ExecLaunchOptions {
     pid_t init_pid = 0;                      // the container's init, host pid
     unsigned long long init_start_time = 0;  // guards against a reused pid
     int preserve_fds = 0;                    // fds 3..3+N-1 reach the process
+    std::string keyring_id;                  // join session keyring "_ses.<id>" (the init's); empty: keep ours
     // Runs in the parent with the intermediate's pid before it enters the container
     // (the grandchild inherits its cgroup). Hook for the container's cgroup.
     std::function<Result<void>(pid_t)> before_continue;
