@@ -38,7 +38,8 @@ Result<uint32_t> parse_id_number(std::string_view text, std::string_view what) {
 void set_env(std::vector<std::string> &env, const std::string &entry) {
     std::string key = entry.substr(0, entry.find('='));
     auto same_key = [&key](const std::string &existing) {
-        return existing.compare(0, key.size(), key) == 0 && (existing.size() == key.size() || existing[key.size()] == '=');
+        return existing.compare(0, key.size(), key) == 0 &&
+               (existing.size() == key.size() || existing[key.size()] == '=');
     };
     auto found = std::find_if(env.begin(), env.end(), same_key);
     if (found == env.end()) {

@@ -274,7 +274,8 @@ Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOp
     auto reported = channel.expect(MsgType::ChildPid);
     if (!reported) return exited_early(guard, channel, std::move(reported).error());
     pid_t process = reported->value;
-    if (process <= 0) return exited_early(guard, channel, Error("protocol violation: ChildPid " + std::to_string(process)));
+    if (process <= 0)
+        return exited_early(guard, channel, Error("protocol violation: ChildPid " + std::to_string(process)));
     OCRT_TRY(reap_intermediate(guard));
     if (auto started = wait_for_execve(channel); !started) {
         ::kill(process, SIGKILL);  // it exits by itself after an Error; this covers a protocol fault
@@ -287,7 +288,8 @@ Result<void> check_preserved_fds(int preserve_fds) {
     for (int i = 0; i < preserve_fds; ++i) {
         if (::fcntl(3 + i, F_GETFD) >= 0) continue;
         int err = errno;
-        return Error(err, "unable to stat preserved-fd " + std::to_string(i) + " (of " + std::to_string(preserve_fds) + ")");
+        return Error(err, "unable to stat preserved-fd " + std::to_string(i) + " (of " +
+                              std::to_string(preserve_fds) + ")");
     }
     return ok();
 }
@@ -339,8 +341,17 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     }
     if (child == 0) {
         pair.parent.close();
-        ExecChild ctx{config,         process,         kernel, std::move(pair.child), std::move(pidfd), std::move(init_root),
-                      options.init_pid, join_flags,    options.preserve_fds, options.keyring_id, parent_pid};
+        ExecChild ctx{config,
+                      process,
+                      kernel,
+                      std::move(pair.child),
+                      std::move(pidfd),
+                      std::move(init_root),
+                      options.init_pid,
+                      join_flags,
+                      options.preserve_fds,
+                      options.keyring_id,
+                      parent_pid};
         run_exec_child(ctx);
     }
     pair.child.close();

@@ -13,7 +13,8 @@ TEST_CASE("exec joins the namespaces whose inode differs from ours", "[exec]") {
     std::vector<NamespaceId> init = own;
     CHECK(namespaces_to_join(init, own) == 0);
 
-    init = {{"user", 1}, {"mnt", 12}, {"pid", 13}, {"net", 4}, {"ipc", 15}, {"uts", 16}, {"cgroup", 7}, {"time", 8}};
+    init = {{"user", 1},  {"mnt", 12},   {"pid", 13}, {"net", 4},
+            {"ipc", 15},  {"uts", 16},   {"cgroup", 7}, {"time", 8}};
     CHECK(namespaces_to_join(init, own) == (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS));
 
     init = {{"user", 11}, {"mnt", 12}, {"pid", 13}, {"net", 14}, {"ipc", 15}, {"uts", 16}, {"cgroup", 17}, {"time", 18}};
