@@ -85,6 +85,14 @@ assert_eq "/usr/sbin:/usr/bin:/sbin:/bin" "$(value env.PATH)" "--env keeps the c
 run_cmd ocrt exec -e PATH=/bin "$id" ocrt-probe env
 assert_eq "env.PATH=/bin" "$(grep '^env.PATH=' <<<"$OUT")" "--env PATH=... replaces the config's PATH (one entry)"
 
+assert_fail "--cwd of a missing directory fails" "process.cwd" ocrt exec --cwd /no/such/dir "$id" true
+
+# stdio: the process reads and writes ocrt's own fds 0-2.
+echo "from-stdin" >"$ITEST_TMP/stdin"
+"$OCRT" --root "$STATE" exec "$id" sh -c 'cat; echo to-stderr >&2' <"$ITEST_TMP/stdin" >"$ITEST_TMP/io.out" 2>"$ITEST_TMP/io.err"
+assert_eq "from-stdin" "$(cat "$ITEST_TMP/io.out")" "exec process reads ocrt's stdin and writes its stdout"
+assert_eq "to-stderr" "$(cat "$ITEST_TMP/io.err")" "exec process writes ocrt's stderr"
+
 # Arguments after the command belong to it, even when they look like flags.
 run_cmd ocrt exec "$id" sh -c 'echo "$0 $1"' -d --tty
 assert_eq "-d --tty" "$OUT" "flags after the command are its arguments (stderr: $ERR)"
@@ -184,6 +192,9 @@ assert_contains "$ERR" "bad.json" "the error names the process file"
 echo '{"args": ["true"], "cwd": "relative"}' >"$ITEST_TMP/bad.json"
 assert_fail "a relative cwd in --process fails" "/cwd" ocrt exec --process "$ITEST_TMP/bad.json" "$id"
 assert_fail "--tty is refused until terminals exist" "" ocrt exec -t "$id" true
+echo '{"args": ["true"], "cwd": "/", "terminal": true}' >"$ITEST_TMP/tty.json"
+assert_fail "a detached terminal without --console-socket is refused (runc's wording)" \
+    "cannot allocate tty if ocrt will detach without setting console socket" ocrt exec -d -p "$ITEST_TMP/tty.json" "$id"
 assert_fail "--console-socket without --tty is refused" "cannot use console socket" ocrt exec -d --console-socket /nonexistent "$id" true
 
 # --- a user namespace: exec joins it first, then the rest
