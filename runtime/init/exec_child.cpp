@@ -4,12 +4,12 @@
 #include <ocrt/init/exec.hpp>
 
 #include "child.hpp"
+#include "exec_child.hpp"
 #include "child_guard.hpp"
 #include "identity.hpp"
 #include "proc_stat.hpp"
 
 #include <ocrt/base/log.hpp>
-#include <ocrt/init/channel.hpp>
 #include <ocrt/init/launch.hpp>
 #include <ocrt/linux/process_setup.hpp>
 
@@ -81,32 +81,6 @@ Result<unique_fd> open_init_pidfd(pid_t pid, unsigned long long start_time, int 
     return move_fd_at_least(std::move(pidfd), min_fd);
 }
 
-// ---------------------------------------------------------------- child side
-
-struct ExecChild {
-    const spec::Config &config;
-    const spec::Process &process;
-    Kernel &kernel;
-    ChildChannel channel;
-    unique_fd pidfd;      // the init
-    unique_fd init_root;  // O_PATH /proc/<init>/root, opened while the init was verified alive
-    pid_t init_pid;
-    int join_flags;
-    int preserve_fds;
-    const std::string &keyring_id;
-    pid_t parent_pid;
-    Stage stage = Stage::Spawn;
-};
-
-Result<void> guard_against_orphaning(ExecChild &ctx) {
-    ctx.stage = Stage::Spawn;
-    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, SIGKILL));
-    if (::getppid() != ctx.parent_pid) child_exit(1);
-    // Not dumpable until execve: the container's processes must not ptrace us or
-    // read our /proc files while we hold host fds (CVE-2016-9962).
-    return ctx.kernel.prctl(PR_SET_DUMPABLE, 0);
-}
-
 // Kernels before 5.8 cannot setns() with a pidfd: open every namespace first (a
 // join changes what /proc paths mean), check the init was still the one we
 // verified, then join them one by one in kNamespaces order.
@@ -124,6 +98,18 @@ Result<void> join_one_by_one(ExecChild &ctx) {
     }
     return ok();
 }
+
+}  // namespace
+
+// ---------------------------------------------------------------- child side
+
+Result<void> guard_exec_child(ExecChild &ctx) {
+    ctx.stage = Stage::Spawn;
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, SIGKILL));
+    if (::getppid() != ctx.parent_pid) child_exit(1);
+    return ctx.kernel.prctl(PR_SET_DUMPABLE, 0);
+}
+
 
 // Every namespace of the init at once (user first, as the kernel orders them).
 Result<void> join_container_namespaces(ExecChild &ctx) {
@@ -143,6 +129,8 @@ Result<void> enter_init_root(ExecChild &ctx) {
     ctx.init_root.reset();
     return ok();
 }
+
+namespace {
 
 // Joining a pid (or time) namespace only applies to children. The intermediate
 // reports the grandchild's host pid and exits; the grandchild returns.
@@ -187,7 +175,7 @@ Result<void> load_exec_seccomp_filter(ExecChild &ctx) {
 }
 
 Result<void> exec_stages(ExecChild &ctx) {
-    OCRT_TRY(guard_against_orphaning(ctx));
+    OCRT_TRY(guard_exec_child(ctx));
     ctx.stage = Stage::Cgroup;
     OCRT_TRY(ctx.channel.expect(MsgType::Continue));
     OCRT_TRY(join_container_namespaces(ctx));
