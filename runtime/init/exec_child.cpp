@@ -110,7 +110,6 @@ Result<void> guard_exec_child(ExecChild &ctx) {
     return ctx.kernel.prctl(PR_SET_DUMPABLE, 0);
 }
 
-
 // Every namespace of the init at once (user first, as the kernel orders them).
 Result<void> join_container_namespaces(ExecChild &ctx) {
     ctx.stage = Stage::Namespaces;
