@@ -19,7 +19,9 @@ constexpr int kWaitSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUS
 
 extern "C" void exit_on_signal(int sig) { _exit(128 + sig); }
 
-// Preserved fds must reach the user process whatever flags the caller gave them.
+}  // namespace
+
+// Preserved fds must reach the user process whatever flags the caller gave them (also exec_child.cpp).
 Result<void> clear_cloexec_on_preserved(int preserve_fds) {
     for (int fd = 3; fd < 3 + preserve_fds; ++fd) {
         if (::fcntl(fd, F_SETFD, 0) == 0 || errno == EBADF) continue;
@@ -29,17 +31,14 @@ Result<void> clear_cloexec_on_preserved(int preserve_fds) {
     return ok();
 }
 
+namespace {
+
 Result<void> exec_user_process(ChildContext &ctx, const std::string &executable) {
     ctx.stage = Stage::Exec;
     OCRT_TRY(clear_cloexec_on_preserved(ctx.options.preserve_fds));
     // Returns only on failure; on success the CLOEXEC connection closes with no bytes.
     // With noNewPrivileges the filter comes last, so only the execve is filtered.
-    auto load_filter = [&ctx]() -> Result<void> {
-        if (!seccomp_pending(ctx)) return ok();
-        auto loaded = load_seccomp(ctx);
-        ctx.stage = Stage::Exec;
-        return loaded;
-    };
+    auto load_filter = [&ctx]() { return load_seccomp(ctx); };
     return os::exec_process(ctx.process(), executable, ctx.options.preserve_fds, ctx.kernel, load_filter);
 }
 
