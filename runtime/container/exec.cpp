@@ -185,6 +185,8 @@ Result<int> exec(const ExecOptions &options) {
     launch.preserve_fds = options.preserve_fds;
     if (!record.no_new_keyring) launch.keyring_id = options.id;
     launch.before_continue = [&record](pid_t pid) { return join_container_cgroup(record, pid); };
+    launch.container_id = options.id;
+    launch.bundle = record.oci.bundle;
 
     if (options.detach) {
         // Not a subreaper: the process ends up with the caller's subreaper, which reaps it.

@@ -8,6 +8,7 @@
 #include "child_guard.hpp"
 #include "identity.hpp"
 #include "proc_stat.hpp"
+#include "seccomp_setup.hpp"
 
 #include <ocrt/base/log.hpp>
 #include <ocrt/init/launch.hpp>
@@ -165,11 +166,16 @@ Result<void> apply_exec_lsm_labels(ExecChild &ctx) {
     return ok();
 }
 
-// HOOK(seccomp): the container's linux.seccomp filter (ctx.config.linux_->seccomp),
-// loaded last before execve when noNewPrivileges is set, before the capability
-// drop otherwise (seccomp helper's code, as in the init).
+// The container's linux.seccomp filter, as in the init (seccomp_setup.hpp): right
+// before execve when noNewPrivileges is set, before the capability drop otherwise.
+// A notify fd goes to `ocrt exec` over the channel, still open until execve.
 Result<void> load_exec_seccomp_filter(ExecChild &ctx) {
-    (void)ctx;
+    if (ctx.seccomp == nullptr || ctx.seccomp_loaded) return ok();
+    Stage previous = ctx.stage;
+    ctx.stage = Stage::Security;
+    ctx.seccomp_loaded = true;
+    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel));
+    ctx.stage = previous;
     return ok();
 }
 
@@ -188,17 +194,22 @@ Result<void> exec_stages(ExecChild &ctx) {
         }));
     }
     ctx.stage = Stage::Identity;
-    OCRT_TRY(apply_process_identity(ctx.process, ctx.kernel, [&ctx](const std::string &warning) {
-        (void)ctx.channel.send_log(log::Level::warning, warning);
-    }));
+    auto load_before_switch = [&ctx]() -> Result<void> {
+        if (ctx.process.no_new_privileges) return ok();
+        return load_exec_seccomp_filter(ctx);
+    };
+    OCRT_TRY(apply_process_identity(
+        ctx.process, ctx.kernel,
+        [&ctx](const std::string &warning) { (void)ctx.channel.send_log(log::Level::warning, warning); },
+        load_before_switch));
     ctx.stage = Stage::Security;
     OCRT_TRY(apply_exec_lsm_labels(ctx));
-    OCRT_TRY(load_exec_seccomp_filter(ctx));
     ctx.stage = Stage::Exec;
     std::string executable = OCRT_TRY(os::find_executable(ctx.process));
     OCRT_TRY(clear_cloexec_on_preserved(ctx.preserve_fds));
     // Returns only on failure; on success the CLOEXEC channel closes: EOF for the parent.
-    return os::exec_process(ctx.process, executable, ctx.preserve_fds, ctx.kernel);
+    return os::exec_process(ctx.process, executable, ctx.preserve_fds, ctx.kernel,
+                            [&ctx]() { return load_exec_seccomp_filter(ctx); });
 }
 
 [[noreturn]] void run_exec_child(ExecChild &ctx) noexcept {
@@ -232,12 +243,27 @@ Result<void> reap_intermediate(ChildGuard &guard) {
     return ok();
 }
 
+// A notify fd of the exec'd process goes to the container's seccomp listener.
+Result<void> pass_exec_seccomp_fd(const Message &msg, const spec::Config &config, const ExecLaunchOptions &options,
+                                  const SeccompSetup *seccomp, pid_t process) {
+    if (seccomp == nullptr || !seccomp->plan.uses_notify || !msg.fd)
+        return Error("protocol violation: unexpected SeccompNotifyFd");
+    ListenerState state{config.oci_version, options.container_id, options.bundle, options.init_pid,
+                        seccomp->plan.listener_metadata, config.annotations, "running", process};
+    return send_to_seccomp_listener(seccomp->plan.listener_path, state, msg.fd.get());
+}
+
 // After ChildPid: Log messages until EOF (execve happened) or the child's Error.
-Result<void> wait_for_execve(ParentChannel &channel) {
+Result<void> wait_for_execve(ParentChannel &channel, const spec::Config &config, const ExecLaunchOptions &options,
+                             const SeccompSetup *seccomp, pid_t process) {
     for (;;) {
         auto raw = OCRT_TRY(channel.receive_raw());
         if (!raw) return ok();
         if (raw->type == MsgType::Error) return child_error(*raw);
+        if (raw->type == MsgType::SeccompNotifyFd) {
+            OCRT_TRY(pass_exec_seccomp_fd(*raw, config, options, seccomp, process));
+            continue;
+        }
         if (raw->type != MsgType::Log)
             return Error("protocol violation: got " + msg_type_name(raw->type) + " while waiting for execve");
         log::write(static_cast<log::Level>(raw->flags & kFlagLevelMask), "exec: " + raw->text);
@@ -252,7 +278,8 @@ Error exited_early(ChildGuard &guard, ParentChannel &channel, Error error) {
     return error;
 }
 
-Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOptions &options) {
+Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Config &config,
+                         const ExecLaunchOptions &options, const SeccompSetup *seccomp) {
     ChildGuard guard(child);
     if (options.before_continue) {
         if (auto placed = options.before_continue(child); !placed) return exited_early(guard, channel, placed.error());
@@ -264,7 +291,7 @@ Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOp
     if (process <= 0)
         return exited_early(guard, channel, Error("protocol violation: ChildPid " + std::to_string(process)));
     OCRT_TRY(reap_intermediate(guard));
-    if (auto started = wait_for_execve(channel); !started) {
+    if (auto started = wait_for_execve(channel, config, options, seccomp, process); !started) {
         ::kill(process, SIGKILL);  // it exits by itself after an Error; this covers a protocol fault
         return std::move(started).error();
     }
@@ -319,6 +346,8 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     // Still the verified init after the /proc reads: they described it, not a successor.
     if (!pidfd_alive(pidfd.get())) return Error("container not running");
 
+    // The container's filter is built before the fork; a profile create accepted is accepted here.
+    std::optional<SeccompSetup> seccomp = OCRT_TRY(prepare_seccomp(config));
     ChannelPair pair = OCRT_TRY(make_channel_pair(first_private_fd));
     pid_t parent_pid = ::getpid();
     pid_t child = ::fork();
@@ -339,12 +368,13 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
                       options.preserve_fds,
                       options.keyring_id,
                       parent_pid};
+        ctx.seccomp = seccomp ? &*seccomp : nullptr;
         run_exec_child(ctx);
     }
     pair.child.close();
     pidfd.reset();
     init_root.reset();
-    return drive_exec(child, pair.parent, options);
+    return drive_exec(child, pair.parent, config, options, seccomp ? &*seccomp : nullptr);
 }
 
 }  // namespace ocrt::init

@@ -11,6 +11,8 @@
 
 namespace ocrt::init {
 
+struct SeccompSetup;
+
 struct ExecChild {
     const spec::Config &config;
     const spec::Process &process;
@@ -24,6 +26,8 @@ struct ExecChild {
     const std::string &keyring_id;
     pid_t parent_pid;
     Stage stage = Stage::Spawn;
+    const SeccompSetup *seccomp = nullptr;  // the container's linux.seccomp, built before the fork
+    bool seccomp_loaded = false;
 };
 
 // pdeathsig, the check that ocrt is still our parent, then not dumpable until

@@ -39,8 +39,11 @@ struct SeccompSetup {
 // Parent, before the clone: nullopt without linux.seccomp.
 Result<std::optional<SeccompSetup>> prepare_seccomp(const spec::Config &config);
 
-// Child: loads ctx.seccomp once (later calls do nothing); with notify rules the
-// listener fd goes to the parent as SeccompNotifyFd.
+// Loads setup's filter; with notify rules the listener fd goes to the parent over
+// channel as SeccompNotifyFd (the init's and `ocrt exec`'s child both do this).
+Result<void> load_seccomp_and_send_fd(const SeccompSetup &setup, ChildChannel &channel);
+
+// Child: loads ctx.seccomp once (later calls do nothing).
 Result<void> load_seccomp(ChildContext &ctx);
 
 // Child: whether the filter is still to be loaded.
@@ -51,10 +54,12 @@ struct ListenerState {
     int pid = 0;  // the init's host pid
     std::string metadata;
     std::map<std::string, std::string> annotations;
+    std::string status = "creating";
+    int process_pid = 0;  // the filtered process (exec); 0: the init
 };
 
 // Pure: the container process state JSON (config-linux.md), fds ["seccompFd"],
-// with the container state in "creating".
+// with the container state in `status` ("creating" for create, "running" for exec).
 std::string seccomp_process_state_json(const ListenerState &state);
 
 // Parent: connects to listener_path (SOCK_STREAM), sends the state with notify_fd

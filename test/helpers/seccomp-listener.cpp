@@ -51,10 +51,14 @@ int main(int argc, char **argv) {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     if (socket_path.size() >= sizeof addr.sun_path) return die("socket path too long");
-    std::strcpy(addr.sun_path, socket_path.c_str());
-    ::unlink(socket_path.c_str());
+    // Bound under a temporary name and renamed once listening: when SOCKET exists,
+    // connecting to it works (tests wait for the file).
+    std::string temporary = socket_path + ".tmp";
+    if (temporary.size() >= sizeof addr.sun_path) return die("socket path too long");
+    std::strcpy(addr.sun_path, temporary.c_str());
+    ::unlink(temporary.c_str());
     if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
-        ::listen(listener, 1) != 0)
+        ::listen(listener, 1) != 0 || ::rename(temporary.c_str(), socket_path.c_str()) != 0)
         return die("listen");
     int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (conn < 0) return die("accept");

@@ -168,6 +168,44 @@ PY
 )
         assert_eq ok "$state_check" "NNP $nnp: the container process state has fds, pid, metadata and a creating state"
     done
+    # `ocrt exec` hands its process's notify fd to the listener too, with a "running" state.
+    agent=$ITEST_TMP/agent-exec
+    mkdir -p "$agent/create"
+    "$OCRT_SECCOMP_LISTENER" "$agent/sock" "$agent/create" 61 >"$agent/create/out" 2>&1 </dev/null &
+    create_listener=$!
+    remember_pid "$create_listener"
+    wait_file "$agent/sock" 5 || fail "the create-time listener starts" "$(cat "$agent/create/out")"
+    set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$agent/sock',
+      'syscalls': [{'names': ['getpriority'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+    set_args "$bundle" ocrt-probe sleep 30
+    id=$(new_id notifyexec)
+    run_cmd ocrt run -d --bundle "$bundle" "$id"
+    assert_eq 0 "$RC" "notify profile: run -d (stderr: $ERR)"
+    wait_file "$agent/create/state.json" 5
+    kill -KILL "$create_listener" 2>/dev/null
+    wait "$create_listener" 2>/dev/null
+    # A fresh listener on the same path for the exec'd process.
+    rm -f "$agent/sock"
+    "$OCRT_SECCOMP_LISTENER" "$agent/sock" "$agent" 62 >"$agent/out" 2>&1 </dev/null &
+    exec_listener=$!
+    remember_pid "$exec_listener"
+    wait_file "$agent/sock" 5 || fail "the exec-time listener starts" "$(cat "$agent/out")"
+    run_cmd ocrt exec "$id" ocrt-probe syscall "$NR_GETPRIORITY" 0 0
+    assert_eq 0 "$RC" "notify profile: exec runs (stderr: $ERR)"
+    assert_eq "errno=62" "$(printf '%s\n' "$OUT" | grep '^errno=')" "exec: the notified syscall returns the listener's errno"
+    for _ in $(seq 1 100); do kill -0 "$exec_listener" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$exec_listener" 2>/dev/null
+    wait "$exec_listener"
+    assert_eq 0 "$?" "exec: the listener got the fd and answered ($(cat "$agent/out"))"
+    exec_state=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1])); st = s.get("state", {})
+print("ok" if s.get("fds") == ["seccompFd"] and st.get("status") == "running" and st.get("id") == sys.argv[2]
+      and isinstance(s.get("pid"), int) and s["pid"] > 0 and s["pid"] != st.get("pid") else "bad: %r" % s)' \
+        "$agent/state.json" "$id" 2>&1)
+    assert_eq ok "$exec_state" "exec: the state names the exec'd process and a running container"
+    run_cmd ocrt delete --force "$id"
+
     # A listener that is not there: create fails (runtime.md "generate an error").
     set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$ITEST_TMP/no-agent.sock',
       'syscalls': [{'names': ['getpriority'], 'action': 'SCMP_ACT_NOTIFY'}]}"
@@ -177,6 +215,23 @@ PY
 else
     fail "seccomp-listener helper built" "missing at \"$OCRT_SECCOMP_LISTENER\""
 fi
+
+# `ocrt exec` gets the container's filter too, for both noNewPrivileges values.
+for nnp in True False; do
+    set_seccomp "$nnp" "$errno_profile"
+    set_args "$bundle" ocrt-probe sleep 30
+    id=$(new_id exec)
+    run_cmd ocrt run -d --bundle "$bundle" "$id"
+    if [ "$RC" -ne 0 ]; then
+        fail "NNP $nnp: run -d of the exec target" "exit $RC: $ERR"
+        continue
+    fi
+    run_cmd ocrt exec "$id" sh -c "ocrt-probe all; echo call=x; ocrt-probe syscall $NR_GETPRIORITY 0 4242"
+    assert_eq 0 "$RC" "NNP $nnp: exec in a container with a filter (stderr: $ERR)"
+    assert_eq 2 "$(probe_value "$OUT" Seccomp)" "NNP $nnp: the exec'd process runs under a filter (Seccomp 2)"
+    assert_eq 42 "$(errno_of x)" "NNP $nnp: the exec'd process gets the profile's errnoRet 42"
+    run_cmd ocrt delete --force "$id"
+done
 
 # contrib/seccomp/default.json through `ocrt spec --seccomp-profile`: busybox runs,
 # keyctl is refused (EPERM).

@@ -30,6 +30,15 @@ TEST_CASE("the container process state names the fd, pid, metadata and a creatin
     CHECK(j["state"]["annotations"]["a"] == "b");
 }
 
+TEST_CASE("for an exec'd process the state names it and a running container", "[init][seccomp]") {
+    ListenerState state{"1.2.0", "c1", "/b", 4242, "", {}, "running", 5151};
+    auto j = nlohmann::json::parse(seccomp_process_state_json(state));
+    CHECK(j["pid"] == 5151);
+    CHECK(j["state"]["pid"] == 4242);
+    CHECK(j["state"]["status"] == "running");
+    CHECK(j["state"].count("annotations") == 0);
+}
+
 TEST_CASE("send_to_seccomp_listener sends the state with the fd once and closes", "[init][seccomp]") {
     char dir_template[] = "/tmp/ocrt-seccomp-unit-XXXXXX";
     REQUIRE(::mkdtemp(dir_template) != nullptr);

@@ -38,6 +38,8 @@ struct ExecLaunchOptions {
     // Runs in the parent with the intermediate's pid before it enters the container
     // (the grandchild inherits its cgroup). Hook for the container's cgroup.
     std::function<Result<void>(pid_t)> before_continue;
+    // For a linux.seccomp listener (the container process state it receives).
+    std::string container_id, bundle;
 };
 
 // Starts process inside the namespaces of the init (config is the container's,
