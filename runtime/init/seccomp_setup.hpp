@@ -18,6 +18,9 @@
 //        connects to listenerPath and sends the fd with the container process state
 //        (config-linux.md "The Container Process State"). Calls the profile notifies
 //        that the init still makes wait for the listener's answer.
+//  - `ocrt exec` builds the container's filter the same way and its process loads
+//    it at the same places; a notify fd goes over the exec channel, still open until
+//    execve, and `ocrt exec` sends it with a "running" state (exec.hpp).
 #pragma once
 
 #include "child.hpp"

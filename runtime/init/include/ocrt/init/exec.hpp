@@ -10,8 +10,12 @@
 //                                                 that differs from ours; user first),
 //                                                 root := the init's root; fork
 //                 <---------------------------- ChildPid(value = grandchild's host pid), _exit(0)
-//   reap the intermediate                       grandchild: session keyring, rlimits, user, capabilities,
-//                                                 noNewPrivileges, cwd (checked), lookup, execve
+//   reap the intermediate                       grandchild: session keyring, rlimits,
+//                                                 [seccomp load if !NNP], user, capabilities,
+//                                                 noNewPrivileges, cwd (checked), lookup,
+//                                                 [seccomp load if NNP], execve
+//                 <---------------------------- [SeccompNotifyFd(fd), right after the load]
+//   send it to linux.seccomp.listenerPath
 //                 <---------------------------- EOF (the CLOEXEC socket closed by execve)
 //
 // Any time: Log and Error as in sync.hpp. EOF after ChildPid means the execve
