@@ -180,16 +180,22 @@ Result<void> check(int rc, const std::string &what) {
 
 Result<SeccompFilter> build_seccomp_filter(const SeccompPlan &plan) {
     SeccompFilter filter(seccomp_init(plan.default_action));
-    if (!filter) return Error(EINVAL, "create seccomp filter with default action " + std::to_string(plan.default_action));
+    if (!filter)
+        return Error(EINVAL, "create seccomp filter with default action " + std::to_string(plan.default_action));
     auto ctx = static_cast<scmp_filter_ctx>(filter.get());
     OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), "turn off the seccomp filter's no_new_privs"));
     // The kernel's errno on a failed load (EACCES...), not libseccomp's ECANCELED.
     OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1), "ask libseccomp for raw error codes"));
-    if (plan.log) OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1), "set seccomp flag SECCOMP_FILTER_FLAG_LOG"));
-    if (plan.spec_allow)
-        OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1), "set seccomp flag SECCOMP_FILTER_FLAG_SPEC_ALLOW"));
-    if (plan.tsync)
-        OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1), "set seccomp flag SECCOMP_FILTER_FLAG_TSYNC"));
+    struct FlagAttribute {
+        bool wanted;
+        scmp_filter_attr attribute;
+        const char *flag;
+    };
+    const FlagAttribute flags[] = {{plan.log, SCMP_FLTATR_CTL_LOG, "SECCOMP_FILTER_FLAG_LOG"},
+                                   {plan.spec_allow, SCMP_FLTATR_CTL_SSB, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
+                                   {plan.tsync, SCMP_FLTATR_CTL_TSYNC, "SECCOMP_FILTER_FLAG_TSYNC"}};
+    for (const auto &f : flags)
+        if (f.wanted) OCRT_TRY(check(seccomp_attr_set(ctx, f.attribute, 1), std::string("set seccomp flag ") + f.flag));
     for (uint32_t arch : plan.architectures) {
         int rc = seccomp_arch_add(ctx, arch);
         if (rc != -EEXIST) OCRT_TRY(check(rc, "add seccomp architecture " + std::to_string(arch)));

@@ -258,7 +258,8 @@ int raw_syscall(int argc, char **argv) {
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS | syscall NR [ARG...]\n");
+                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS\n"
+                 "       ocrt-probe syscall NR [ARG...]\n");
     return 2;
 }
 

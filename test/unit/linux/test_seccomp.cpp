@@ -67,7 +67,8 @@ TEST_CASE("seccomp actions map to libseccomp action words", "[seccomp]") {
 }
 
 TEST_CASE("errnoRet and defaultErrnoRet default to EPERM and are refused where no errno fits", "[seccomp]") {
-    auto s = profile(SeccompAction::Errno, {entry({"getcwd"}, SeccompAction::Errno, 38), entry({"chmod"}, SeccompAction::Errno),
+    auto s = profile(SeccompAction::Errno, {entry({"getcwd"}, SeccompAction::Errno, 38),
+                                            entry({"chmod"}, SeccompAction::Errno),
                                             entry({"read"}, SeccompAction::Allow)});
     auto plan = ocrt::os::plan_seccomp(s);
     REQUIRE(plan);
@@ -142,7 +143,8 @@ TEST_CASE("every operator becomes its comparison; repeated indexes split into ru
                              {entry({"read"}, SeccompAction::Errno, 1, {{6, 0, 0, SeccompOperator::Equal}})});
     auto refused = ocrt::os::plan_seccomp(bad_index);
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().message() == "config.json: /linux/seccomp/syscalls/0/args/0/index: argument index 6 is not 0..5");
+    CHECK(refused.error().message() ==
+          "config.json: /linux/seccomp/syscalls/0/args/0/index: argument index 6 is not 0..5");
 }
 
 TEST_CASE("unknown syscall names are listed once and skipped", "[seccomp]") {
