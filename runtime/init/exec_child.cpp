@@ -285,13 +285,25 @@ Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Config
         if (auto placed = options.before_continue(child); !placed) return exited_early(guard, channel, placed.error());
     }
     if (auto sent = channel.send(MsgType::Continue); !sent) return exited_early(guard, channel, sent.error());
-    auto reported = channel.expect(MsgType::ChildPid);
+    // The grandchild may load its filter and send its notify fd before the
+    // intermediate's ChildPid arrives: keep that fd until we know the pid.
+    std::optional<Message> early_notify_fd;
+    Result<Message> reported = channel.receive();
+    while (reported && reported->type == MsgType::SeccompNotifyFd && !early_notify_fd) {
+        early_notify_fd = std::move(*reported);
+        reported = channel.receive();
+    }
+    if (reported && reported->type != MsgType::ChildPid)
+        reported = Error("protocol violation: got " + msg_type_name(reported->type) + " while expecting ChildPid");
     if (!reported) return exited_early(guard, channel, std::move(reported).error());
     pid_t process = reported->value;
     if (process <= 0)
         return exited_early(guard, channel, Error("protocol violation: ChildPid " + std::to_string(process)));
     OCRT_TRY(reap_intermediate(guard));
-    if (auto started = wait_for_execve(channel, config, options, seccomp, process); !started) {
+    Result<void> started = ok();
+    if (early_notify_fd) started = pass_exec_seccomp_fd(*early_notify_fd, config, options, seccomp, process);
+    if (started) started = wait_for_execve(channel, config, options, seccomp, process);
+    if (!started) {
         ::kill(process, SIGKILL);  // it exits by itself after an Error; this covers a protocol fault
         return std::move(started).error();
     }
