@@ -13,6 +13,8 @@ Result<std::optional<SeccompSetup>> prepare_seccomp(const spec::Config &config) 
     setup.plan = OCRT_TRY(os::plan_seccomp(*config.linux_->seccomp));
     // Kernels and libseccomp versions differ in the calls they know: profiles name
     // calls from newer ones, so an unknown name is skipped, not fatal.
+    for (const auto &name : setup.plan.unknown_architectures)
+        log::warning("seccomp: architecture \"" + name + "\" is not supported by this libseccomp: skipped");
     for (const auto &name : setup.plan.unknown_syscalls)
         log::warning("seccomp: unknown syscall \"" + name + "\" skipped");
     auto filter = os::build_seccomp_filter(setup.plan);

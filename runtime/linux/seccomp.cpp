@@ -117,13 +117,11 @@ Result<SeccompPlan> plan_seccomp(const spec::Seccomp &seccomp) {
         // listener that cannot have the fd yet.
         return config_error("/defaultAction", "SCMP_ACT_NOTIFY cannot be the default action");
     plan.default_action = OCRT_TRY(action_word(seccomp.default_action, seccomp.default_errno_ret, "/defaultErrnoRet"));
-    for (size_t i = 0; i < seccomp.architectures.size(); ++i) {
-        const auto &name = seccomp.architectures[i];
-        uint32_t token = seccomp_arch_token(name);
-        if (token == 0)
-            return config_error("/architectures/" + std::to_string(i),
-                                "architecture \"" + name + "\" is not supported by libseccomp");
-        plan.architectures.push_back(token);
+    for (const auto &name : seccomp.architectures) {
+        if (uint32_t token = seccomp_arch_token(name); token != 0)
+            plan.architectures.push_back(token);
+        else
+            plan.unknown_architectures.push_back(name);
     }
     for (size_t i = 0; i < seccomp.flags.size(); ++i)
         OCRT_TRY(apply_flag(plan, seccomp.flags[i], "/flags/" + std::to_string(i)));

@@ -37,6 +37,9 @@ struct SeccompRule {
 struct SeccompPlan {
     uint32_t default_action = 0;
     std::vector<uint32_t> architectures;  // SCMP_ARCH_* tokens besides the native one
+    // Spec arches this libseccomp cannot build for (2.5 lacks LOONGARCH64, M68K, SH,
+    // SHEB): none can be the host's, so they are skipped with a warning.
+    std::vector<std::string> unknown_architectures;
     bool log = false;         // SECCOMP_FILTER_FLAG_LOG
     bool spec_allow = false;  // SECCOMP_FILTER_FLAG_SPEC_ALLOW
     bool tsync = false;       // SECCOMP_FILTER_FLAG_TSYNC
