@@ -93,3 +93,82 @@ TEST_CASE("send_to_seccomp_listener sends the state with the fd once and closes"
     ::unlink(path.c_str());
     ::rmdir(dir_template);
 }
+
+// Where the filter goes in: the hooks the init and `ocrt exec` load it from, against
+// a FakeKernel (the load itself is libseccomp's syscall, so a hook stands for it).
+#include "fake_kernel.hpp"
+#include "identity.hpp"
+
+#include <ocrt/linux/process_setup.hpp>
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <variant>
+
+namespace {
+
+using ocrt::testing::FakeKernel;
+
+template <typename T>
+long first_index(const FakeKernel &kernel) {
+    const auto &calls = kernel.calls();
+    for (size_t i = 0; i < calls.size(); ++i)
+        if (std::holds_alternative<T>(calls[i])) return static_cast<long>(i);
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("without noNewPrivileges the filter hook runs after the rlimits, before the user switch", "[init][seccomp]") {
+    FakeKernel kernel;
+    ocrt::spec::Process process;
+    process.user.uid = 1000;
+    process.user.gid = 1000;
+    process.cwd = "/";
+    process.rlimits.push_back({"RLIMIT_NOFILE", 512, 512});
+    long hook_at = -1;
+    (void)apply_process_identity(process, kernel, [](const std::string &) {}, [&]() -> ocrt::Result<void> {
+        hook_at = static_cast<long>(kernel.calls().size());
+        return ocrt::ok();
+    });
+    REQUIRE(hook_at >= 0);
+    long rlimit = first_index<FakeKernel::SetrlimitCall>(kernel);
+    long setresuid = first_index<FakeKernel::SetresuidCall>(kernel);
+    long setgroups = first_index<FakeKernel::SetgroupsCall>(kernel);
+    REQUIRE(rlimit >= 0);
+    REQUIRE(setresuid >= 0);
+    CHECK(rlimit < hook_at);
+    CHECK(hook_at <= setresuid);
+    if (setgroups >= 0) CHECK(hook_at <= setgroups);
+}
+
+TEST_CASE("a failing filter hook stops before the user switch", "[init][seccomp]") {
+    FakeKernel kernel;
+    ocrt::spec::Process process;
+    process.user.uid = 1000;
+    process.cwd = "/";
+    auto refuse = []() -> ocrt::Result<void> { return ocrt::Error(EACCES, "load seccomp filter"); };
+    auto applied = apply_process_identity(process, kernel, [](const std::string &) {}, refuse);
+    REQUIRE_FALSE(applied);
+    CHECK(applied.error().code() == EACCES);
+    CHECK(first_index<FakeKernel::SetresuidCall>(kernel) == -1);
+}
+
+TEST_CASE("with noNewPrivileges the filter hook runs last before execve", "[init][seccomp]") {
+    FakeKernel kernel;
+    ocrt::spec::Process process;
+    process.args = {"/bin/true"};
+    long hook_at = -1;
+    (void)ocrt::os::exec_process(process, "/bin/true", 0, kernel, [&]() -> ocrt::Result<void> {
+        hook_at = static_cast<long>(kernel.calls().size());
+        return ocrt::ok();
+    });
+    long reset = first_index<FakeKernel::ResetSignalsCall>(kernel);
+    long close_range = first_index<FakeKernel::CloseRangeCall>(kernel);
+    long execve = first_index<FakeKernel::ExecveCall>(kernel);
+    REQUIRE(execve >= 0);
+    CHECK(close_range < hook_at);
+    CHECK(reset < hook_at);
+    CHECK(hook_at == execve);  // nothing between the load and the execve
+}
