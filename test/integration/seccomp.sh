@@ -251,6 +251,15 @@ c = json.load(open(sys.argv[1])); p = json.load(open(sys.argv[2]))
 print("same" if c["linux"]["seccomp"] == p else "different")' "$specdir/config.json" "$OCRT_SECCOMP_PROFILE")
 assert_eq same "$embedded" "ocrt spec embeds the profile as linux.seccomp"
 edit_config "$bundle" "c['linux']['seccomp'] = json.load(open('$specdir/config.json'))['linux']['seccomp']"
+# A profile create would refuse is refused by spec too, naming the field; no config.json is written.
+echo '{"defaultAction": "SCMP_ACT_BOGUS"}' >"$ITEST_TMP/bad-profile.json"
+mkdir -p "$ITEST_TMP/badspec"
+assert_fail "ocrt spec refuses an invalid profile" "/linux/seccomp/defaultAction" \
+    "$OCRT" spec -b "$ITEST_TMP/badspec" --seccomp-profile "$ITEST_TMP/bad-profile.json"
+echo '["SCMP_ACT_ALLOW"]' >"$ITEST_TMP/array-profile.json"
+assert_fail "ocrt spec refuses a profile that is not a JSON object" "not a JSON object" \
+    "$OCRT" spec -b "$ITEST_TMP/badspec" --seccomp-profile "$ITEST_TMP/array-profile.json"
+assert_true "no config.json is written for a bad profile" test ! -e "$ITEST_TMP/badspec/config.json"
 for nnp in True False; do
     edit_config "$bundle" "c['process']['noNewPrivileges'] = $nnp"
     set_args "$bundle" sh -c "echo ok; ocrt-probe syscall $NR_KEYCTL 0 0 0"
