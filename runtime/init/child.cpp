@@ -2,8 +2,8 @@
 // the one drawn in sync.hpp; every stage records itself in ctx.stage so the single
 // Error the child reports names where it failed.
 #include "child.hpp"
-#include "exe_seal.hpp"
 
+#include <ocrt/init/exe_seal.hpp>
 #include <ocrt/linux/capabilities.hpp>
 #include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/process_setup.hpp>

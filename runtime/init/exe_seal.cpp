@@ -1,4 +1,4 @@
-#include "exe_seal.hpp"
+#include <ocrt/init/exe_seal.hpp>
 
 #include "proc_stat.hpp"
 
@@ -141,7 +141,10 @@ Result<void> point_exe_link_at(int exe_fd) {
     map.exe_fd = static_cast<std::uint32_t>(exe_fd);
     if (::prctl(PR_SET_MM, PR_SET_MM_MAP, &map, sizeof map, 0) != 0) {
         int err = errno;
-        return Error(err, "point /proc/self/exe at the sealed placeholder");
+        std::string what = "point /proc/self/exe at the sealed placeholder";
+        if (err == EINVAL) what += " (a kernel without CONFIG_CHECKPOINT_RESTORE?)";
+        if (err == EPERM) what += " (needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE)";
+        return Error(err, what);
     }
     return ok();
 }

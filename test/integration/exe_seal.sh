@@ -76,4 +76,29 @@ assert_contains "$(probe_value "$report" exe_attack.targets)" "memfd:ocrt-sealed
 assert_eq "0" "$(probe_value "$report" exe_attack.written)" "the attacker wrote nothing through /proc/<pid>/exe"
 assert_eq "$hash_before" "$(sha256sum <"$OCRT")" "the host ocrt binary is unchanged (sha256)"
 
+# (c) The same in a user namespace, where the init is root only of its own namespace
+# (PR_SET_MM_MAP then rests on CAP_SYS_ADMIN there); the container's host
+# credentials may not open the exe for writing either.
+if [ -e /proc/self/ns/user ]; then
+    userns=$(make_bundle userns sleep 30) || itest_die "cannot build the userns bundle"
+    chown -R 100000:100000 "$userns/rootfs"
+    edit_config "$userns" "
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
+    userns_id=$(new_id userns)
+    assert_ok "create a container with a user namespace" ocrt create --bundle "$userns" "$userns_id"
+    userns_init=$(state_field "$userns_id" pid)
+    assert_eq "/memfd:ocrt-sealed-exe (deleted)" "$(readlink "/proc/$userns_init/exe")" \
+        "user namespace: /proc/<init>/exe is the sealed memfd"
+    if setpriv --reuid=100000 --regid=100000 --clear-groups -- \
+        python3 -c 'import os, sys; os.open(sys.argv[1], os.O_WRONLY)' "/proc/$userns_init/exe" 2>/dev/null; then
+        fail "user namespace: the container's host uid cannot open /proc/<init>/exe for writing"
+    else
+        pass "user namespace: the container's host uid cannot open /proc/<init>/exe for writing"
+    fi
+    assert_ok "delete the user-namespace container" ocrt delete --force "$userns_id"
+fi
+assert_eq "$hash_before" "$(sha256sum <"$OCRT")" "the host ocrt binary is still unchanged at the end"
+
 itest_finish

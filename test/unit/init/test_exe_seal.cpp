@@ -1,4 +1,4 @@
-#include "exe_seal.hpp"
+#include <ocrt/init/exe_seal.hpp>
 
 #include <catch2/catch.hpp>
 
