@@ -4,6 +4,7 @@
 #include "child.hpp"
 #include "identity.hpp"
 
+#include <ocrt/init/exe_seal.hpp>
 #include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/process_setup.hpp>
 #include <ocrt/linux/rootfs.hpp>
@@ -33,6 +34,13 @@ Result<void> guard_against_orphaning(ChildContext &ctx) {
     if (parent != 0 && parent != ctx.parent_pid) child_exit(1);
     // Not dumpable: a container process must not ptrace or read /proc of its init.
     return ctx.kernel.prctl(PR_SET_DUMPABLE, 0);
+}
+
+// CVE-2019-5736: from here on ocrt code runs in the container's namespaces, so
+// /proc/<pid>/exe must no longer lead to the host binary (see exe_seal.hpp).
+Result<void> seal_executable(ChildContext &ctx) {
+    ctx.stage = Stage::Spawn;
+    return seal_own_executable();
 }
 
 Result<void> wait_for_continue(ChildContext &ctx) {
@@ -146,6 +154,7 @@ Result<void> report_ready(ChildContext &ctx) {
 
 Result<void> run_stages(ChildContext &ctx) {
     OCRT_TRY(guard_against_orphaning(ctx));
+    OCRT_TRY(seal_executable(ctx));
     OCRT_TRY(wait_for_continue(ctx));
     OCRT_TRY(enter_namespaces(ctx));
     OCRT_TRY(fork_into_namespaces(ctx));
