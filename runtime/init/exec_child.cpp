@@ -5,6 +5,8 @@
 
 #include "child.hpp"
 #include "exec_child.hpp"
+
+#include <ocrt/init/exe_seal.hpp>
 #include "child_guard.hpp"
 #include "identity.hpp"
 #include "proc_stat.hpp"
@@ -175,6 +177,8 @@ Result<void> load_exec_seccomp_filter(ExecChild &ctx) {
 
 Result<void> exec_stages(ExecChild &ctx) {
     OCRT_TRY(guard_exec_child(ctx));
+    // Before any namespace of the container is entered (CVE-2019-5736, exe_seal.hpp).
+    OCRT_TRY(seal_own_executable());
     ctx.stage = Stage::Cgroup;
     OCRT_TRY(ctx.channel.expect(MsgType::Continue));
     OCRT_TRY(join_container_namespaces(ctx));

@@ -99,6 +99,17 @@ c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}
     fi
     assert_ok "delete the user-namespace container" ocrt delete --force "$userns_id"
 fi
+# (d) ocrt exec runs ocrt code in the container's namespaces too: the same hostile
+# script must find a sealed placeholder there, not the host binary.
+target=$(make_bundle target sleep 30) || itest_die "cannot build the exec target bundle"
+printf '#!/proc/self/exe\n' >"$target/rootfs/hostile"
+chmod 0755 "$target/rootfs/hostile"
+target_id=$(new_id target)
+assert_ok "create the exec target" ocrt create --bundle "$target" "$target_id"
+assert_ok "start the exec target" ocrt start "$target_id"
+assert_fail "exec of a \"#!/proc/self/exe\" script fails: the exec'ing process is sealed too" \
+    "exec format error" ocrt exec "$target_id" /hostile
+assert_ok "delete the exec target" ocrt delete --force "$target_id"
 assert_eq "$hash_before" "$(sha256sum <"$OCRT")" "the host ocrt binary is still unchanged at the end"
 
 itest_finish
