@@ -10,8 +10,13 @@
 namespace ocrt::container::detail {
 namespace {
 
+// runtime.md step 13: after a failing hook the remaining ones still run.
 void run_warning_only(const spec::Hooks &hooks, hooks::HookPhase phase, spec::State state) {
-    if (auto ran = hooks::run_phase(hooks, phase, std::move(state)); !ran) log::warning(ran.error().render());
+    state.status = std::string(hooks::phase_status(phase));
+    std::string json = hooks::hook_state_json(state);
+    for (const spec::Hook &hook : hooks::hooks_of(hooks, phase)) {
+        if (auto ran = hooks::run_hook(hook, phase, json); !ran) log::warning(ran.error().render());
+    }
 }
 
 }  // namespace
