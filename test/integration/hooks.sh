@@ -165,13 +165,16 @@ create_fails() {
     assert_eq "" "$(processes_under "$ITEST_TMP/$name")" "$name: no process left in the bundle"
 }
 
-create_fails prestart-fails prestart prestart:fail createRuntime createContainer
-assert_eq "prestart" "$(tr '\n' ' ' <"$hk/prestart-fails/order" | sed 's/ $//')" \
-    "a failed prestart hook stops the create phase: later hooks do not run"
+create_fails prestart-fails prestart prestart:fail createRuntime createContainer poststop
+assert_eq "prestart poststop" "$(tr '\n' ' ' <"$hk/prestart-fails/order" | sed 's/ $//')" \
+    "a failed prestart hook stops the create phase, then poststop runs (runtime.md Lifecycle 3, 13)"
+assert_eq "stopped" "$(field_of "$hk/prestart-fails/poststop.json" status)" "poststop after a failed create sees \"stopped\""
 create_fails runtime-fails createRuntime createRuntime createRuntime:fail createContainer
 assert_eq "createRuntime createRuntime" "$(tr '\n' ' ' <"$hk/runtime-fails/order" | sed 's/ $//')" \
     "the first createRuntime hook ran, the failing second stopped the rest"
-create_fails container-fails createContainer createRuntime createContainer:fail
+create_fails container-fails createContainer createRuntime createContainer:fail poststop
+assert_eq "createRuntime createContainer poststop" "$(tr '\n' ' ' <"$hk/container-fails/order" | sed 's/ $//')" \
+    "a failed createContainer hook ends create, then poststop runs (runtime.md Lifecycle 5, 13)"
 
 # ---------------------------------------------------------------- timeout
 id=$(new_id timeout)
