@@ -223,4 +223,11 @@ assert_contains "$(unescape_quotes "$ERR")" "poststop hook \"$hook_path\" exited
 assert_eq "poststart poststart poststop poststop" "$(tr '\n' ' ' <"$rec/order" | sed 's/ $//')" \
     "after a failing poststart or poststop hook the remaining ones still run (runtime.md step 13)"
 
+# ---------------------------------------------------------------- run = create + start + delete
+id=$(new_id run)
+bundle=$(hooked_bundle run "$id" "${all_phases[@]}")
+set_args "$bundle" true
+assert_ok "run with hooks of every phase" ocrt run --bundle "$bundle" "$id"
+assert_eq "${all_phases[*]}" "$(tr '\n' ' ' <"$hk/run/order" | sed 's/ $//')" "run goes through all six phases in order"
+
 itest_finish
