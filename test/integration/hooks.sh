@@ -22,7 +22,7 @@ phase=\$1 action=\$2 d=\$3 check=\$4
 cat >"\$d/\$phase.json"
 cat /proc/\$\$/cmdline >"\$d/\$phase.argv" 2>/dev/null
 cat /proc/\$\$/environ >"\$d/\$phase.env" 2>/dev/null
-for n in mnt pid net uts ipc; do readlink /proc/self/ns/\$n; done >"\$d/\$phase.ns"
+for n in mnt pid net uts ipc user; do readlink /proc/self/ns/\$n; done >"\$d/\$phase.ns"
 if [ -e "$only_host" ]; then echo yes; else echo no; fi >"\$d/\$phase.host"
 if [ -e "\$d/userran" ]; then echo yes; else echo no; fi >"\$d/\$phase.userran"
 if [ -d "\$check" ]; then echo yes; else echo no; fi >"\$d/\$phase.statedir"
@@ -69,9 +69,9 @@ PY
     echo "$bundle"
 }
 
-ns_of() { # ns_of PID: its mnt pid net uts ipc namespaces, one a line
+ns_of() { # ns_of PID: its mnt pid net uts ipc user namespaces, one a line
     local n
-    for n in mnt pid net uts ipc; do readlink "/proc/$1/ns/$n"; done
+    for n in mnt pid net uts ipc user; do readlink "/proc/$1/ns/$n"; done
 }
 
 field_of() { # field_of FILE FIELD: a top-level field of a recorded state
@@ -123,7 +123,7 @@ for phase in "${all_phases[@]}"; do
     createContainer | startContainer) want_ns=$container_ns where="container" ;;
     *) want_ns=$host_ns where="runtime" ;;
     esac
-    assert_eq "$want_ns" "$(cat "$rec/$phase.ns")" "$phase: runs in the $where namespaces (mnt pid net uts ipc)"
+    assert_eq "$want_ns" "$(cat "$rec/$phase.ns")" "$phase: runs in the $where namespaces (mnt pid net uts ipc user)"
 done
 
 # argv and environ exactly as configured. createContainer's /proc is still the
@@ -222,6 +222,36 @@ assert_contains "$(unescape_quotes "$ERR")" "poststop hook \"$hook_path\" exited
     pass "delete removed the container despite poststop"
 assert_eq "poststart poststart poststop poststop" "$(tr '\n' ' ' <"$rec/order" | sed 's/ $//')" \
     "after a failing poststart or poststop hook the remaining ones still run (runtime.md step 13)"
+
+# ---------------------------------------------------------------- in a user namespace
+# The init asks for its id maps first, then for the runtime hooks; createContainer
+# and startContainer run as its (mapped) root, in its user namespace.
+if [ -e /proc/self/ns/user ]; then
+    id=$(new_id userns)
+    bundle=$(hooked_bundle userns "$id" createRuntime createContainer startContainer poststart)
+    rec=$hk/userns
+    # Host root's files are not writable for the container's root (host uid 100000).
+    : >"$rec/order"
+    chmod 0777 "$rec"
+    chmod 0666 "$rec/order"
+    chown -R 100000:100000 "$bundle/rootfs"
+    edit_config "$bundle" "
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+"
+    assert_ok "userns: create with hooks" ocrt create --bundle "$bundle" "$id"
+    user_init=$(state_field "$id" pid)
+    user_ns=$(ns_of "$user_init")
+    assert_ok "userns: start with hooks" ocrt start "$id"
+    assert_eq "createRuntime createContainer startContainer poststart" "$(tr '\n' ' ' <"$rec/order" | sed 's/ $//')" \
+        "userns: the hooks ran in order"
+    assert_eq "$host_ns" "$(cat "$rec/createRuntime.ns")" "userns: createRuntime runs in the runtime namespaces"
+    assert_eq "$user_ns" "$(cat "$rec/createContainer.ns")" "userns: createContainer runs in the container's namespaces, user included"
+    assert_eq "$user_ns" "$(cat "$rec/startContainer.ns")" "userns: startContainer runs in the container's namespaces, user included"
+    assert_eq "$user_init" "$(field_of "$rec/createContainer.json" pid)" "userns: createContainer sees the init's host pid"
+    assert_ok "userns: delete" ocrt delete --force "$id"
+fi
 
 # ---------------------------------------------------------------- run = create + start + delete
 id=$(new_id run)
