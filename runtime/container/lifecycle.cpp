@@ -92,6 +92,8 @@ Result<void> start(const std::string &root, const std::string &id) {
     // Informational only: readers derive the status from the live init.
     record.oci.status = std::string(status_name(Status::Running));
     OCRT_TRY(dir.write_record(record));
+    // Unlocked first: a poststart hook may itself call ocrt on this container.
+    dir.unlock();
     // config.md: after the user process started, before start returns.
     detail::run_poststart_hooks(hooks, record);
     return ok();

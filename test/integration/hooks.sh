@@ -253,6 +253,18 @@ c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}
     assert_ok "userns: delete" ocrt delete --force "$id"
 fi
 
+# ---------------------------------------------------------------- hooks that call ocrt
+# A poststart hook may act on its own container: start must not hold its lock then.
+id=$(new_id reentrant)
+bundle=$(hooked_bundle reentrant "$id")
+edit_config "$bundle" "c['hooks'] = {'poststart': [{'path': '$OCRT', 'args': ['ocrt', '--root', '$STATE', 'kill', '$id', 'KILL'], 'timeout': 5}]}"
+assert_ok "reentrant: create" ocrt create --bundle "$bundle" "$id"
+assert_ok "a poststart hook may run ocrt kill on its container" ocrt start "$id"
+assert_eq "" "$ERR" "reentrant: no warning from the poststart hook"
+wait_status "$id" stopped 10 && pass "the poststart hook's kill stopped the container" ||
+    fail "the poststart hook's kill stopped the container" "status: $(state_field "$id" status)"
+assert_ok "reentrant: delete" ocrt delete "$id"
+
 # ---------------------------------------------------------------- run = create + start + delete
 id=$(new_id run)
 bundle=$(hooked_bundle run "$id" "${all_phases[@]}")
