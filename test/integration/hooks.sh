@@ -257,8 +257,11 @@ fi
 # A poststart hook may act on its own container: start must not hold its lock then.
 id=$(new_id reentrant)
 bundle=$(hooked_bundle reentrant "$id")
-edit_config "$bundle" "c['hooks'] = {'poststart': [{'path': '$OCRT', 'args': ['ocrt', '--root', '$STATE', 'kill', '$id', 'KILL'], 'timeout': 5}]}"
+edit_config "$bundle" "c['hooks'] = {
+    'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', '$OCRT --root $STATE state $id > $hk/reentrant/state.out'], 'timeout': 5}],
+    'poststart': [{'path': '$OCRT', 'args': ['ocrt', '--root', '$STATE', 'kill', '$id', 'KILL'], 'timeout': 5}]}"
 assert_ok "reentrant: create" ocrt create --bundle "$bundle" "$id"
+assert_eq "creating" "$(json_field status <"$hk/reentrant/state.out")" "a createRuntime hook's ocrt state sees \"creating\""
 assert_ok "a poststart hook may run ocrt kill on its container" ocrt start "$id"
 assert_eq "" "$ERR" "reentrant: no warning from the poststart hook"
 wait_status "$id" stopped 10 && pass "the poststart hook's kill stopped the container" ||
