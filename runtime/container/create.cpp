@@ -140,6 +140,11 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
         kill_launched_init(*launched);
         return roll_back(dir, std::move(recorded).error());
     }
+    if (auto committed = init::commit_init(*launched); !committed) {
+        kill_launched_init(*launched);
+        if (!pid_file.empty()) ::unlink(pid_file.c_str());
+        return roll_back(dir, std::move(committed).error().wrap("release init"));
+    }
     dir.unlock();
     return CreatedInit{launched->pid, launched->start_time};
 }

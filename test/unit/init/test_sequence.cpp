@@ -42,7 +42,7 @@ TEST_CASE("ExpectedSequence derives the message order from the plan", "[init][se
 TEST_CASE("ExpectedSequence rejects every out-of-order message", "[init][sequence]") {
     const MsgType all[] = {MsgType::Continue, MsgType::IdMapRequest, MsgType::IdMapDone, MsgType::ChildPid,
                            MsgType::Ready,    MsgType::Error,        MsgType::Log,
-                           MsgType::RuntimeHooks, MsgType::RuntimeHooksDone};
+                           MsgType::Committed, MsgType::RuntimeHooks, MsgType::RuntimeHooksDone};
     for (const auto &c : kCases) {
         for (size_t position = 0; position < c.order.size(); ++position) {
             for (MsgType wrong : all) {

@@ -29,7 +29,12 @@
 //                                                 pivot_root, names,
 //                                                 rlimits, user, cwd, executable lookup
 //                 <------------------------------ Ready
-//   read start time, return "created"             close sync socket, accept() on start.sock
+//   read start time, write state.json, pid file
+//   Committed --------------------------------->  clear pdeathsig, close sync socket
+//   (EOF) return "created"                        accept() on start.sock
+//
+//   Until Committed the init dies with ocrt create (pdeathsig, or EOF for a grandchild):
+//   no init is ever alive without a state.json that names it.
 //
 //   Any time: C -> P Log(level, text) is forwarded to the logger and skipped;
 //             C -> P Error(errno, stage, text) ends the protocol, the child _exit(1)s.
@@ -65,10 +70,11 @@ enum class MsgType : std::uint8_t {
     Ready = 5,         // C->P: setup done, now waiting for start
     Error = 6,         // C->P: fatal; err, stage and text; the child _exits after it
     Log = 7,           // C->P: a log record; level in flags, text
-    RuntimeHooks = 8,  // C->P: mounts done, before pivot_root: run prestart and createRuntime hooks
-    RuntimeHooksDone = 9,  // P->C: they succeeded; value = init's host pid (for the hooks' state)
+    Committed = 8,     // P->C: state.json records the init; it may now outlive ocrt create
+    RuntimeHooks = 9,  // C->P: mounts done, before pivot_root: run prestart and createRuntime hooks
+    RuntimeHooksDone = 10,  // P->C: they succeeded; value = init's host pid (for the hooks' state)
 };
-inline constexpr std::uint8_t kMaxMsgType = 9;
+inline constexpr std::uint8_t kMaxMsgType = 10;
 
 enum class Stage : std::uint8_t {
     None = 0,
