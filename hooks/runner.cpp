@@ -7,7 +7,6 @@
 #include <ocrt/base/unique_fd.hpp>
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
