@@ -3,6 +3,10 @@
 // Error the child reports names where it failed.
 #include "child.hpp"
 #include "identity.hpp"
+#include "hook_state.hpp"
+
+#include <ocrt/hooks/runner.hpp>
+#include <ocrt/init/sequence.hpp>
 
 #include <ocrt/init/exe_seal.hpp>
 #include <ocrt/linux/masked_paths.hpp>
@@ -112,10 +116,25 @@ Result<void> join_session_keyring(ChildContext &ctx) {
     });
 }
 
+// config.md: after the mounts and before pivot_root the parent runs prestart and
+// createRuntime (runtime namespace), then we run createContainer (container
+// namespaces; the paths still resolve in the runtime's mount tree).
+Result<void> run_create_hooks(ChildContext &ctx) {
+    if (!uses_init_hooks(ctx.config.hooks)) return ok();
+    ctx.stage = Stage::RuntimeHooks;
+    OCRT_TRY(ctx.channel.send(MsgType::RuntimeHooks));
+    Message done = OCRT_TRY(ctx.channel.expect(MsgType::RuntimeHooksDone));
+    ctx.host_pid = done.value;
+    ctx.stage = Stage::ContainerHooks;
+    return hooks::run_phase(ctx.config.hooks, hooks::HookPhase::CreateContainer,
+                            hook_state(ctx.config, ctx.options, ctx.host_pid));
+}
+
 Result<void> set_up_rootfs(ChildContext &ctx) {
     os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot, ctx.options.bundle};
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
+    OCRT_TRY(run_create_hooks(ctx));
     ctx.stage = Stage::PivotRoot;
     OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
     ctx.stage = Stage::Mounts;
