@@ -31,6 +31,34 @@ Result<void> bind_host_device(const DeviceNode &node, borrowed_fd root, Kernel &
     return kernel.mount(node.path, fs::fd_path(file), "", MS_BIND, "");
 }
 
+std::string describe_type(mode_t type) {
+    if (type == S_IFCHR) return "character device";
+    if (type == S_IFBLK) return "block device";
+    if (type == S_IFIFO) return "fifo";
+    if (type == S_IFDIR) return "directory";
+    if (type == S_IFLNK) return "symlink";
+    if (type == S_IFREG) return "regular file";
+    return "special file";
+}
+
+// config-linux.md: a file already at the path that is not the requested device is an error.
+Result<void> check_existing_device(const DeviceNode &node, borrowed_fd parent, const std::string &name) {
+    struct stat st {};
+    if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno_error("stat existing device " + quoted(node.path));
+    mode_t type = st.st_mode & S_IFMT;
+    bool same = type == node.type &&
+                (node.type == S_IFIFO || (major(st.st_rdev) == node.major && minor(st.st_rdev) == node.minor));
+    if (same) return ok();
+    std::string found = describe_type(type);
+    if (type == S_IFCHR || type == S_IFBLK)
+        found += " " + std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
+    std::string wanted = describe_type(node.type);
+    if (node.type != S_IFIFO) wanted += " " + std::to_string(node.major) + ":" + std::to_string(node.minor);
+    return Error(EEXIST, "device " + quoted(node.path) + ": a " + found + " is already there, not the requested " +
+                             wanted);
+}
+
 }  // namespace
 
 const std::vector<DeviceNode> &default_devices() {
@@ -62,6 +90,7 @@ Result<DeviceNode> device_node(const spec::Device &device) {
     node.mode = device.file_mode ? static_cast<mode_t>(*device.file_mode & 07777) : 0666;
     node.uid = device.uid.value_or(0);
     node.gid = device.gid.value_or(0);
+    node.must_match_existing = true;
     return node;
 }
 
@@ -80,7 +109,10 @@ Result<void> create_device(const DeviceNode &node, borrowed_fd root, Kernel &ker
     auto made = kernel.mknodat(parent, name, node.type | node.mode, makedev(node.major, node.minor));
     if (!made) {
         int code = made.error().code();
-        if (code == EEXIST) return ok();  // an image or an earlier entry already has it
+        if (code == EEXIST) {  // an image or an earlier entry already has it
+            if (node.must_match_existing) return check_existing_device(node, parent, name);
+            return ok();
+        }
         if (code == EPERM && node.type != S_IFIFO) return bind_host_device(node, root, kernel);
         return std::move(made).error().wrap("create device " + quoted(node.path));
     }

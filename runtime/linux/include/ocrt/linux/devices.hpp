@@ -21,18 +21,22 @@ struct DeviceNode {
     mode_t mode = 0666;  // permission bits
     uid_t uid = 0;
     gid_t gid = 0;
+    // linux.devices (config-linux.md): a file already at path must be this very
+    // device, or creating the container fails. The default devices keep what is there.
+    bool must_match_existing = false;
 };
 
 // null, zero, full, random, urandom, tty.
 const std::vector<DeviceNode> &default_devices();
 
-// A linux.devices entry as a node.
+// A linux.devices entry as a node (must_match_existing set).
 Result<DeviceNode> device_node(const spec::Device &device);
 
 // False when config.mounts bind-mounts something onto /dev: then it is left alone.
 bool needs_dev_setup(const spec::Config &config);
 
-// Creates one node (mknod + chown; an existing node is kept). The caller sets umask 0.
+// Creates one node (mknod + chown; an existing node is kept, after checking it
+// when must_match_existing). The caller sets umask 0.
 Result<void> create_device(const DeviceNode &node, borrowed_fd root, Kernel &kernel);
 
 // /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr and, with with_ptmx, /dev/ptmx -> pts/ptmx.
