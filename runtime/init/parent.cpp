@@ -3,6 +3,7 @@
 #include "child_guard.hpp"
 
 #include <ocrt/init/sequence.hpp>
+#include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/userns.hpp>
 
 namespace ocrt::init {
@@ -17,6 +18,9 @@ Result<void> answer_id_map_request(pid_t pid, ParentChannel &channel, const spec
 
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
                           const os::NamespacePlan &plan, Kernel &kernel) {
+    // Before the init runs on: everything it forks and execs inherits the score.
+    if (config.process && config.process->oom_score_adj)
+        OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
     // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
     OCRT_TRY(channel.send(MsgType::Continue));
     ExpectedSequence sequence({plan.new_user, plan.needs_second_fork});
