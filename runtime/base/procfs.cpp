@@ -105,12 +105,12 @@ Result<unique_fd> walk_beneath(borrowed_fd root, const std::string &relative, in
 Result<void> verify_root(borrowed_fd fd, const std::string &what) {
     long f_type = 0;
     if (!on_procfs(fd, f_type))
-        return Error(EXDEV, quoted(what) + " is not a procfs (filesystem type " + hex(static_cast<unsigned long>(f_type)) +
+        return Error(quoted(what) + " is not a procfs (filesystem type " + hex(static_cast<unsigned long>(f_type)) +
                                 ")");
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + quoted(what));
     if (!S_ISDIR(st.st_mode) || st.st_ino != kProcRootInode)
-        return Error(EXDEV, quoted(what) + " is not the root of a procfs (inode " + std::to_string(st.st_ino) + ")");
+        return Error(quoted(what) + " is not the root of a procfs (inode " + std::to_string(st.st_ino) + ")");
     return ok();
 }
 
@@ -134,7 +134,7 @@ Result<unique_fd> open_beneath(borrowed_fd root, const std::string &relative, in
     if (!file) return file;
     long f_type = 0;
     if (!on_procfs(*file, f_type))
-        return Error(EXDEV, quoted("/proc/" + relative) + " is not on procfs (filesystem type " +
+        return Error(quoted("/proc/" + relative) + " is not on procfs (filesystem type " +
                                 hex(static_cast<unsigned long>(f_type)) + ")");
     return file;
 }
