@@ -7,6 +7,7 @@
 #include "parent.hpp"
 
 #include <ocrt/linux/lsm.hpp>
+#include <ocrt/linux/sysctl.hpp>
 
 #include <linux/close_range.h>
 #include <sched.h>
@@ -91,6 +92,7 @@ Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
     // A label the host cannot apply fails here, before any process exists.
     OCRT_TRY(os::check_lsm_requests(config, os::detect_lsm_support()));
+    OCRT_TRY(os::check_sysctl_namespaces(config));
     LinuxKernel kernel;
     os::NamespacePlan plan = adjust_for_second_fork(os::plan_namespaces(config.linux_ ? &*config.linux_ : nullptr));
     // Only fds 0..2 and the preserved ones may reach the container.

@@ -1,5 +1,10 @@
 #include <ocrt/linux/sysctl.hpp>
 
+#include <ocrt/linux/namespaces.hpp>
+#include <ocrt/spec/sysctl.hpp>
+
+#include <sys/stat.h>
+
 #include <cerrno>
 
 namespace ocrt::os {
@@ -7,6 +12,12 @@ namespace ocrt::os {
 namespace {
 
 std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+
+bool same_file(const std::string &a, const std::string &b) {
+    struct stat first {}, second {};
+    return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 && first.st_dev == second.st_dev &&
+           first.st_ino == second.st_ino;
+}
 
 }  // namespace
 
@@ -22,6 +33,22 @@ Result<std::string> sysctl_path(const std::string &key) {
         if (end == std::string::npos) return path;
         start = end + 1;
     }
+}
+
+Result<void> check_sysctl_namespaces(const spec::Config &config) {
+    if (!config.linux_) return ok();
+    for (const auto &[key, value] : config.linux_->sysctl) {
+        auto type = spec::sysctl_namespace(key);
+        if (!type) continue;  // refused by the config validation already
+        const spec::Namespace *ns = config.linux_->find_namespace(*type);
+        if (ns == nullptr || ns->path.empty()) continue;
+        std::string own = std::string("/proc/self/ns/") + proc_ns_name(*type);
+        if (same_file(ns->path, own))
+            return Error("config.json: " + spec::sysctl_pointer(key) + ": sysctl " + quoted(key) +
+                         " would change the host: the " + proc_ns_name(*type) + " namespace joined at " +
+                         quoted(ns->path) + " is the one ocrt runs in");
+    }
+    return ok();
 }
 
 Result<void> apply_sysctls(const std::map<std::string, std::string> &sysctls, Kernel &kernel) {

@@ -126,6 +126,17 @@ assert_fail "a net.* sysctl without a network namespace is refused" \
 nothing_left "$id" "net sysctl without netns"
 assert_eq "$host_somaxconn" "$(host_sysctl net/core/somaxconn)" "the host's net.core.somaxconn is unchanged"
 
+# Joining the host's network namespace by path: the sysctl would change the host.
+edit_config "$bundle_bad" "
+c['linux']['namespaces'].append({'type': 'network', 'path': '/proc/$$/ns/net'})
+"
+id=$(new_id hostnetns)
+assert_fail "a net.* sysctl in the host's network namespace (joined by path) is refused" \
+    "config.json: /linux/sysctl/net.core.somaxconn: sysctl \"net.core.somaxconn\" would change the host" \
+    ocrt create --bundle "$bundle_bad" "$id"
+nothing_left "$id" "net sysctl in the host's netns"
+assert_eq "$host_somaxconn" "$(host_sysctl net/core/somaxconn)" "the host's net.core.somaxconn is unchanged (joined host netns)"
+
 # ---------------------------------------------------------------- oomScoreAdj below the floor
 bundle_oom=$(make_bundle oom sh -c 'cat /proc/self/oom_score_adj') || itest_die "cannot build a bundle"
 edit_config "$bundle_oom" "c['process']['oomScoreAdj'] = -1000"

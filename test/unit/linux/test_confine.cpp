@@ -250,3 +250,25 @@ TEST_CASE("linux.devices: an existing file must be the requested device") {
         CHECK(ocrt::os::create_device(*ocrt::os::device_node(pipe), root, again));
     }
 }
+
+TEST_CASE("a sysctl may not go into the namespace ocrt runs in, even when joined by path") {
+    ocrt::spec::Config config;
+    config.linux_.emplace();
+    config.linux_->sysctl = {{"net.core.somaxconn", "100"}};
+    config.linux_->namespaces = {{ocrt::spec::NamespaceType::Network, ""}};
+    CHECK(ocrt::os::check_sysctl_namespaces(config));  // a new namespace
+
+    config.linux_->namespaces[0].path = "/proc/self/ns/net";
+    auto refused = ocrt::os::check_sysctl_namespaces(config);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().render() == "config.json: /linux/sysctl/net.core.somaxconn: sysctl \"net.core.somaxconn\" "
+                                      "would change the host: the net namespace joined at \"/proc/self/ns/net\" is "
+                                      "the one ocrt runs in");
+
+    // Other namespaces' files are not the network namespace.
+    config.linux_->sysctl = {{"kernel.shmmax", "100"}};
+    config.linux_->namespaces = {{ocrt::spec::NamespaceType::Ipc, "/proc/self/ns/ipc"}};
+    CHECK_FALSE(ocrt::os::check_sysctl_namespaces(config));
+    config.linux_->namespaces = {{ocrt::spec::NamespaceType::Ipc, "/nonexistent/ns"}};
+    CHECK(ocrt::os::check_sysctl_namespaces(config));  // the join itself will report it
+}
