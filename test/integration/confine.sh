@@ -102,6 +102,26 @@ assert_ok "device below a symlink to a host path" ocrt run --bundle "$bundle_lin
 assert_eq "character special file|1:3" "$OUT" "the device is made at the symlink's target inside the rootfs"
 assert_eq "" "$(ls -A "$outside")" "nothing was created in the host directory the symlink names"
 
+# In a user namespace (container root is host uid 100000) the same writes work.
+if [ -e /proc/self/ns/user ]; then
+    bundle_user=$(make_bundle user sh -c 'echo shmmax=$(cat /proc/sys/kernel/shmmax); echo oom=$(cat /proc/self/oom_score_adj); echo machine=$(uname -m)') ||
+        itest_die "cannot build a bundle"
+    chown -R 100000:100000 "$bundle_user/rootfs"
+    edit_config "$bundle_user" "
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['sysctl'] = {'kernel.shmmax': '8194000'}
+c['linux']['personality'] = {'domain': 'LINUX32'}
+c['process']['oomScoreAdj'] = $oom
+"
+    id=$(new_id user)
+    assert_ok "run with sysctl, personality and oomScoreAdj in a user namespace" ocrt run --bundle "$bundle_user" "$id"
+    assert_eq "8194000" "$(probe_value "$OUT" shmmax)" "kernel.shmmax set inside a user namespace"
+    assert_eq "$oom" "$(probe_value "$OUT" oom)" "oomScoreAdj inside a user namespace"
+    [ "$(uname -m)" == x86_64 ] && assert_eq "i686" "$(probe_value "$OUT" machine)" "LINUX32 inside a user namespace"
+fi
+
 # ---------------------------------------------------------------- refused sysctls
 bundle_bad=$(make_bundle bad true) || itest_die "cannot build a bundle"
 marker=$ITEST_TMP/marker
