@@ -25,8 +25,17 @@ std::pair<std::string, std::string> split_parent(const std::string &path) {
     return {slash == 0 ? "/" : clean.substr(0, slash), clean.substr(slash + 1)};
 }
 
-// Without CAP_MKNOD (a user namespace) the host's node is bound onto an empty file.
+std::string describe_type(mode_t type);
+
+// Without CAP_MKNOD (a user namespace) the host's node is bound onto an empty
+// file; it must be the device asked for, not whatever the host has at that path.
 Result<void> bind_host_device(const DeviceNode &node, borrowed_fd root, Kernel &kernel) {
+    struct stat host {};
+    if (::stat(node.path.c_str(), &host) != 0)
+        return errno_error("device " + quoted(node.path) + ": no mknod here (user namespace), and the host node to bind");
+    if ((host.st_mode & S_IFMT) != node.type || major(host.st_rdev) != node.major || minor(host.st_rdev) != node.minor)
+        return Error("device " + quoted(node.path) + ": no mknod here (user namespace), and the host's node is not the " +
+                     describe_type(node.type) + " " + std::to_string(node.major) + ":" + std::to_string(node.minor));
     auto file = OCRT_TRY(fs::create_file_in_root(root, node.path, 0644));
     return kernel.mount(node.path, fs::fd_path(file), "", MS_BIND, "");
 }

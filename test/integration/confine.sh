@@ -104,7 +104,7 @@ assert_eq "" "$(ls -A "$outside")" "nothing was created in the host directory th
 
 # In a user namespace (container root is host uid 100000) the same writes work.
 if [ -e /proc/self/ns/user ]; then
-    bundle_user=$(make_bundle user sh -c 'echo shmmax=$(cat /proc/sys/kernel/shmmax); echo oom=$(cat /proc/self/oom_score_adj); echo machine=$(uname -m)') ||
+    bundle_user=$(make_bundle user sh -c 'echo shmmax=$(cat /proc/sys/kernel/shmmax); echo oom=$(cat /proc/self/oom_score_adj); echo machine=$(uname -m); echo fuse=$(stat -c "%F|%t:%T" /dev/fuse 2>&1)') ||
         itest_die "cannot build a bundle"
     chown -R 100000:100000 "$bundle_user/rootfs"
     edit_config "$bundle_user" "
@@ -114,12 +114,24 @@ c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}
 c['linux']['sysctl'] = {'kernel.shmmax': '8194000'}
 c['linux']['personality'] = {'domain': 'LINUX32'}
 c['process']['oomScoreAdj'] = $oom
+if $([ -c /dev/fuse ] && echo True || echo False):
+    c['linux']['devices'] = [{'path': '/dev/fuse', 'type': 'c', 'major': 10, 'minor': 229}]
 "
     id=$(new_id user)
     assert_ok "run with sysctl, personality and oomScoreAdj in a user namespace" ocrt run --bundle "$bundle_user" "$id"
     assert_eq "8194000" "$(probe_value "$OUT" shmmax)" "kernel.shmmax set inside a user namespace"
     assert_eq "$oom" "$(probe_value "$OUT" oom)" "oomScoreAdj inside a user namespace"
     [ "$(uname -m)" == x86_64 ] && assert_eq "i686" "$(probe_value "$OUT" machine)" "LINUX32 inside a user namespace"
+    if [ -c /dev/fuse ]; then
+        assert_eq "character special file|a:e5" "$(probe_value "$OUT" fuse)" "no mknod in a user namespace: the host's /dev/fuse is bound"
+        # A host node that is not the requested device is never bound in its place.
+        edit_config "$bundle_user" "c['linux']['devices'] = [{'path': '/dev/fuse', 'type': 'c', 'major': 1, 'minor': 3}]"
+        id=$(new_id usermismatch)
+        assert_fail "a host node that differs from the requested device fails create" \
+            "device \"/dev/fuse\": no mknod here (user namespace), and the host's node is not the character device 1:3" \
+            ocrt create --bundle "$bundle_user" "$id"
+        nothing_left "$id" "mismatched host device"
+    fi
 fi
 
 # ---------------------------------------------------------------- refused sysctls

@@ -272,3 +272,25 @@ TEST_CASE("a sysctl may not go into the namespace ocrt runs in, even when joined
     config.linux_->namespaces = {{ocrt::spec::NamespaceType::Ipc, "/nonexistent/ns"}};
     CHECK(ocrt::os::check_sysctl_namespaces(config));  // the join itself will report it
 }
+
+TEST_CASE("without mknod the host node is bound only when it is the requested device") {
+    TempDir rootfs;
+    auto root_fd = ::open(rootfs.path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(root_fd >= 0);
+    ocrt::unique_fd root(root_fd);
+    ocrt::os::DeviceNode wrong{"/dev/null", S_IFCHR, 1, 5};  // the host's /dev/null is 1:3
+    FakeKernel kernel;
+    kernel.fail_next(FakeKernel::Op::Mknodat, EPERM);
+    auto made = ocrt::os::create_device(wrong, root, kernel);
+    REQUIRE_FALSE(made);
+    CHECK(made.error().render().find("the host's node is not the character device 1:5") != std::string::npos);
+    CHECK(kernel.calls_of<FakeKernel::MountCall>().empty());
+
+    ocrt::os::DeviceNode right{"/dev/null", S_IFCHR, 1, 3};
+    FakeKernel again;
+    again.fail_next(FakeKernel::Op::Mknodat, EPERM);
+    REQUIRE(ocrt::os::create_device(right, root, again));
+    auto mounts = again.calls_of<FakeKernel::MountCall>();
+    REQUIRE(mounts.size() == 1);
+    CHECK(mounts[0].source == "/dev/null");
+}
