@@ -1,5 +1,6 @@
 // The verified procfs handle (security.md P7): what it accepts as a procfs root,
 // how it resolves files below it, and that it fails closed on anything else.
+#include <ocrt/base/kernel.hpp>
 #include <ocrt/base/procfs.hpp>
 
 #include <catch2/catch.hpp>
@@ -127,4 +128,34 @@ TEST_CASE("write reaches the real file") {
     std::string value(buf);
     value = value.substr(0, value.find('\n'));
     CHECK(procfs::write("/proc/self/oom_score_adj", value));
+}
+
+TEST_CASE("LinuxKernel::write_file sends /proc paths through the verified procfs") {
+    char dir[] = "/tmp/ocrt-unit-procfs.XXXXXX";
+    REQUIRE(::mkdtemp(dir) != nullptr);
+    std::string file = std::string(dir) + "/target";
+    int fd = ::open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    LinuxKernel kernel;
+
+    // A plain open would follow the magic link out of procfs and write the host file.
+    auto through_root = kernel.write_file("/proc/self/root" + file, "escaped");
+    CHECK_FALSE(through_root);
+    CHECK(through_root.error().code() == ELOOP);
+
+    // "/proc/self/fd/N/...": a path through a directory fd we hold stays a plain open.
+    int dir_fd = ::open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(dir_fd >= 0);
+    unique_fd held(dir_fd);
+    CHECK(kernel.write_file("/proc/self/fd/" + std::to_string(dir_fd) + "/target", "through fd"));
+
+    char buf[32] = {};
+    int check = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(check >= 0);
+    ssize_t n = ::read(check, buf, sizeof buf - 1);
+    ::close(check);
+    ::unlink(file.c_str());
+    ::rmdir(dir);
+    CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0) == "through fd");
 }
