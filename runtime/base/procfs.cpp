@@ -67,10 +67,13 @@ Result<unique_fd> openat2_beneath(borrowed_fd root, const std::string &relative,
     return Error(EAGAIN, "open " + quoted("/proc/" + relative));
 }
 
+}  // namespace
+
+namespace detail {
 // Without openat2: one component at a time, never following a link and never
 // leaving root's mount. Only the "self" and "thread-self" links procfs itself
 // makes are expanded, to the pid they point at.
-Result<unique_fd> walk_beneath(borrowed_fd root, const std::string &relative, int flags) {
+Result<unique_fd> open_beneath_by_walk(borrowed_fd root, const std::string &relative, int flags) {
     struct stat root_st {};
     if (::fstat(root.get(), &root_st) != 0) return errno_error("stat procfs root");
     std::string path = relative;
@@ -99,8 +102,7 @@ Result<unique_fd> walk_beneath(borrowed_fd root, const std::string &relative, in
         start = slash + 1;
     }
 }
-
-}  // namespace
+}  // namespace detail
 
 Result<void> verify_root(borrowed_fd fd, const std::string &what) {
     long f_type = 0;
@@ -130,7 +132,7 @@ Result<unique_fd> open_root() {
 
 Result<unique_fd> open_beneath(borrowed_fd root, const std::string &relative, int flags) {
     auto file = openat2_beneath(root, relative, flags);
-    if (!file && file.error().code() == ENOSYS) file = walk_beneath(root, relative, flags);
+    if (!file && file.error().code() == ENOSYS) file = detail::open_beneath_by_walk(root, relative, flags);
     if (!file) return file;
     long f_type = 0;
     if (!on_procfs(*file, f_type))

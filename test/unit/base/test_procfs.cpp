@@ -159,3 +159,17 @@ TEST_CASE("LinuxKernel::write_file sends /proc paths through the verified procfs
     ::rmdir(dir);
     CHECK(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0) == "through fd");
 }
+
+TEST_CASE("the openat2-free walk gives the same answers") {
+    auto root = procfs::open_root();
+    REQUIRE(root);
+    using procfs::detail::open_beneath_by_walk;
+    CHECK(open_beneath_by_walk(*root, "self/oom_score_adj", O_RDONLY));
+    CHECK(open_beneath_by_walk(*root, "thread-self/comm", O_RDONLY));
+    CHECK(open_beneath_by_walk(*root, "sys/kernel/ostype", O_RDONLY));
+    for (const char *bad : {"../etc/passwd", "/etc/passwd", "sys/../../etc", "self/root/etc/passwd", "self/fd/0",
+                            "sys//kernel"}) {
+        INFO(bad);
+        CHECK_FALSE(open_beneath_by_walk(*root, bad, O_RDONLY));
+    }
+}

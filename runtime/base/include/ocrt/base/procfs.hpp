@@ -36,4 +36,11 @@ std::optional<std::string> relative_to_proc(const std::string &path);
 // Writes content with one write(2) to a file of a verified procfs; path starts with "/proc/".
 Result<void> write(const std::string &path, const std::string &content);
 
+namespace detail {
+// The openat2-free resolver behind open_beneath (kernels before 5.6): one
+// component at a time with O_NOFOLLOW, only procfs's own "self"/"thread-self"
+// links expanded, every step on root's device. Exposed for tests.
+Result<unique_fd> open_beneath_by_walk(borrowed_fd root, const std::string &relative, int flags);
+}  // namespace detail
+
 }  // namespace ocrt::procfs
