@@ -165,12 +165,14 @@ Result<std::string> resolve_executable(ChildContext &ctx) {
     return os::find_executable(ctx.process());
 }
 
-// From here on the init outlives `ocrt create`, which exits once it reads Ready.
+// The init may outlive `ocrt create` only once state.json names it (Committed):
+// until then a create killed at any moment takes its init along.
 Result<void> report_ready(ChildContext &ctx) {
     ctx.stage = Stage::WaitStart;
-    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, 0));
     OCRT_TRY(install_wait_signal_handlers());
     OCRT_TRY(ctx.channel.send(MsgType::Ready));
+    OCRT_TRY(ctx.channel.expect(MsgType::Committed));
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, 0));
     ctx.channel.close();
     return ok();
 }
