@@ -73,7 +73,9 @@ Result<void> Kernel::close_range(unsigned int, unsigned int, int) { return Error
 
 Result<void> Kernel::reset_signals() { return Error(ENOSYS, "reset signals"); }
 
-Result<void> Kernel::personality(unsigned long persona) { return Error(ENOSYS, "personality " + hex(static_cast<unsigned>(persona))); }
+Result<void> Kernel::personality(unsigned long persona) {
+    return Error(ENOSYS, "personality " + hex(static_cast<unsigned>(persona)));
+}
 
 Result<void> LinuxKernel::mount(const std::string &source, const std::string &target, const std::string &fstype,
                                 unsigned long flags, const std::string &data) {

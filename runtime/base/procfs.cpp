@@ -107,8 +107,8 @@ Result<unique_fd> open_beneath_by_walk(borrowed_fd root, const std::string &rela
 Result<void> verify_root(borrowed_fd fd, const std::string &what) {
     long f_type = 0;
     if (!on_procfs(fd, f_type))
-        return Error(quoted(what) + " is not a procfs (filesystem type " + hex(static_cast<unsigned long>(f_type)) +
-                                ")");
+        return Error(quoted(what) + " is not a procfs (filesystem type " +
+                     hex(static_cast<unsigned long>(f_type)) + ")");
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return errno_error("stat " + quoted(what));
     if (!S_ISDIR(st.st_mode) || st.st_ino != kProcRootInode)
@@ -137,7 +137,7 @@ Result<unique_fd> open_beneath(borrowed_fd root, const std::string &relative, in
     long f_type = 0;
     if (!on_procfs(*file, f_type))
         return Error(quoted("/proc/" + relative) + " is not on procfs (filesystem type " +
-                                hex(static_cast<unsigned long>(f_type)) + ")");
+                     hex(static_cast<unsigned long>(f_type)) + ")");
     return file;
 }
 
