@@ -65,6 +65,7 @@ Record initial_record(const CreateOptions &options, const spec::Config &config, 
     record.oci.annotations = config.annotations;
     record.private_pid_namespace = has_private_pid_namespace(config);
     record.cgroup_manager = options.cgroup_manager;
+    record.no_new_keyring = options.no_new_keyring;
     if (config.linux_) record.cgroups_path = config.linux_->cgroups_path;
     return record;
 }

@@ -2,8 +2,8 @@
 // the one drawn in sync.hpp; every stage records itself in ctx.stage so the single
 // Error the child reports names where it failed.
 #include "child.hpp"
+#include "identity.hpp"
 
-#include <ocrt/linux/capabilities.hpp>
 #include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/personality.hpp>
@@ -103,16 +103,11 @@ Result<void> join_session_keyring(ChildContext &ctx) {
     ctx.stage = Stage::Keyring;
     if (ctx.options.no_new_keyring) return ok();
     // The keyring is labelled when it is made: set the SELinux key label first.
-    if (!ctx.process().selinux_label.empty()) OCRT_TRY(os::set_selinux_key_label(ctx.process().selinux_label, ctx.kernel));
-    std::string name = "_ses." + ctx.options.id;
-    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str(), 0, 0, 0) >= 0) return ok();
-    int err = errno;
-    // No keyring support, or a user namespace that may not create one: carry on without.
-    if (err == ENOSYS || err == EACCES) {
-        (void)ctx.channel.send_log(log::Level::debug, "session keyring not created: " + Error(err, "").render());
-        return ok();
-    }
-    return Error(err, "join session keyring \"" + name + "\"");
+    if (!ctx.process().selinux_label.empty())
+        OCRT_TRY(os::set_selinux_key_label(ctx.process().selinux_label, ctx.kernel));
+    return join_container_keyring(ctx.options.id, [&ctx](const std::string &note) {
+        (void)ctx.channel.send_log(log::Level::debug, note);
+    });
 }
 
 Result<void> set_up_rootfs(ChildContext &ctx) {
@@ -139,24 +134,13 @@ Result<void> apply_security_settings(ChildContext &ctx) {
     return os::apply_personality(ctx.config, ctx.kernel);
 }
 
-// Names and limits first; the user switch drops privileges, so it comes last.
+// Names first; the rest is shared with `ocrt exec` (identity.hpp).
 Result<void> set_identity(ChildContext &ctx) {
     ctx.stage = Stage::Identity;
     OCRT_TRY(os::set_uts_names(ctx.config, ctx.kernel));
-    OCRT_TRY(os::apply_rlimits(ctx.process().rlimits, ctx.kernel));
-    // No capabilities object: the sets are left as they are (as runc does).
-    std::optional<os::CapabilitySets> sets;
-    int last_cap = os::kernel_last_capability();
-    if (const auto &capabilities = ctx.process().capabilities) {
-        sets = OCRT_TRY(os::capability_sets(*capabilities));
-        // config.md: warn about, but do not fail on, what cannot be granted.
-        for (const auto &name : os::remove_ungrantable(*sets, os::grantable_capabilities(last_cap)))
-            (void)ctx.channel.send_log(log::Level::warning, "capability \"" + name + "\" cannot be granted: skipped");
-    }
-    OCRT_TRY(os::switch_user(ctx.process().user, sets ? &*sets : nullptr, last_cap, ctx.kernel));
-    if (sets) OCRT_TRY(os::set_capability_sets(*sets, last_cap));
-    if (ctx.process().no_new_privileges) OCRT_TRY(ctx.kernel.prctl(PR_SET_NO_NEW_PRIVS, 1));
-    return os::enter_cwd(ctx.process(), ctx.kernel);
+    return apply_process_identity(ctx.process(), ctx.kernel, [&ctx](const std::string &warning) {
+        (void)ctx.channel.send_log(log::Level::warning, warning);
+    });
 }
 
 // A missing executable fails `create`, as with runc.
