@@ -26,10 +26,21 @@ bool selinux_enabled() {
     return ::statfs("/sys/fs/selinux", &st) == 0 && st.f_type == SELINUX_MAGIC;
 }
 
+// pointer empty: no "config.json: <pointer>: " in front.
 Error not_enabled(const std::string &pointer, const std::string &what, const std::string &value,
                   const std::string &lsm) {
-    return Error("config.json: " + pointer + ": " + what + " " + quoted(value) + " requested but " + lsm +
-                 " is not enabled on this host");
+    std::string where = pointer.empty() ? "" : "config.json: " + pointer + ": ";
+    return Error(where + what + " " + quoted(value) + " requested but " + lsm + " is not enabled on this host");
+}
+
+// base: "/process" for config.json, "" for an exec process.
+Result<void> check_process_labels(const spec::Process &process, const LsmSupport &support, const std::string &base) {
+    auto at = [&base](const char *field) { return base.empty() ? std::string() : base + "/" + field; };
+    if (!process.apparmor_profile.empty() && !support.apparmor)
+        return not_enabled(at("apparmorProfile"), "apparmor profile", process.apparmor_profile, "AppArmor");
+    if (!process.selinux_label.empty() && !support.selinux)
+        return not_enabled(at("selinuxLabel"), "selinux label", process.selinux_label, "SELinux");
+    return ok();
 }
 
 }  // namespace
@@ -37,16 +48,14 @@ Error not_enabled(const std::string &pointer, const std::string &what, const std
 LsmSupport detect_lsm_support() { return LsmSupport{apparmor_enabled(), selinux_enabled()}; }
 
 Result<void> check_lsm_requests(const spec::Config &config, const LsmSupport &support) {
-    if (config.process) {
-        const spec::Process &process = *config.process;
-        if (!process.apparmor_profile.empty() && !support.apparmor)
-            return not_enabled("/process/apparmorProfile", "apparmor profile", process.apparmor_profile, "AppArmor");
-        if (!process.selinux_label.empty() && !support.selinux)
-            return not_enabled("/process/selinuxLabel", "selinux label", process.selinux_label, "SELinux");
-    }
+    if (config.process) OCRT_TRY(check_process_labels(*config.process, support, "/process"));
     if (config.linux_ && !config.linux_->mount_label.empty() && !support.selinux)
         return not_enabled("/linux/mountLabel", "selinux mount label", config.linux_->mount_label, "SELinux");
     return ok();
+}
+
+Result<void> check_exec_lsm_requests(const spec::Process &process, const LsmSupport &support) {
+    return check_process_labels(process, support, "");
 }
 
 Result<void> set_apparmor_exec_profile(const std::string &profile, Kernel &kernel) {

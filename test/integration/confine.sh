@@ -207,6 +207,24 @@ else
         'config.json: /linux/mountLabel: selinux mount label "system_u:object_r:container_file_t:s0:c1,c2" requested but SELinux is not enabled on this host'
 fi
 
+# `ocrt exec --apparmor/--process-label` on such a host: refused before any fork.
+bundle_exec=$(make_bundle exec sleep 60) || itest_die "cannot build a bundle"
+id=$(new_id exec)
+assert_ok "create a container to exec into" ocrt create --bundle "$bundle_exec" "$id"
+assert_ok "start it" ocrt start "$id"
+if [ ! -e /sys/kernel/security/apparmor ]; then
+    assert_fail "exec --apparmor without AppArmor fails" \
+        'apparmor profile "itest-profile" requested but AppArmor is not enabled on this host' \
+        ocrt exec --apparmor itest-profile "$id" true
+fi
+if [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" != selinuxfs ]; then
+    assert_fail "exec --process-label without SELinux fails" \
+        'selinux label "system_u:system_r:container_t:s0" requested but SELinux is not enabled on this host' \
+        ocrt exec --process-label system_u:system_r:container_t:s0 "$id" true
+fi
+assert_ok "a plain exec still works" ocrt exec "$id" true
+assert_ok "delete the exec container" ocrt delete --force "$id"
+
 # ---------------------------------------------------------------- a fake /proc (P7)
 # The rootfs brings its own /proc with files named like the ones ocrt writes, and
 # config.json mounts no procfs there. The writes must reach the kernel anyway.

@@ -294,3 +294,16 @@ TEST_CASE("without mknod the host node is bound only when it is the requested de
     REQUIRE(mounts.size() == 1);
     CHECK(mounts[0].source == "/dev/null");
 }
+
+TEST_CASE("exec's labels are checked the same way, without a config.json pointer") {
+    ocrt::spec::Process process;
+    CHECK(ocrt::os::check_exec_lsm_requests(process, {}));
+    process.apparmor_profile = "acme";
+    auto refused = ocrt::os::check_exec_lsm_requests(process, {});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().render() == "apparmor profile \"acme\" requested but AppArmor is not enabled on this host");
+    CHECK(ocrt::os::check_exec_lsm_requests(process, {true, false}));
+    process.selinux_label = "l";
+    CHECK(ocrt::os::check_exec_lsm_requests(process, {true, false}).error().render() ==
+          "selinux label \"l\" requested but SELinux is not enabled on this host");
+}

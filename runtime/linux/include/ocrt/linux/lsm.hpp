@@ -31,6 +31,10 @@ LsmSupport detect_lsm_support();
 // error naming the field ("config.json: /process/apparmorProfile: ...").
 Result<void> check_lsm_requests(const spec::Config &config, const LsmSupport &support);
 
+// The same for the process of `ocrt exec` (--apparmor, --process-label, --process):
+// the message names the label without a config.json pointer.
+Result<void> check_exec_lsm_requests(const spec::Process &process, const LsmSupport &support);
+
 Result<void> set_apparmor_exec_profile(const std::string &profile, Kernel &kernel);
 Result<void> set_selinux_exec_label(const std::string &label, Kernel &kernel);
 Result<void> set_selinux_key_label(const std::string &label, Kernel &kernel);
