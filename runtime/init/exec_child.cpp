@@ -12,6 +12,7 @@
 #include <ocrt/base/log.hpp>
 #include <ocrt/init/launch.hpp>
 #include <ocrt/linux/lsm.hpp>
+#include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/process_setup.hpp>
 
 #include <fcntl.h>
@@ -254,10 +255,16 @@ Error exited_early(ChildGuard &guard, ParentChannel &channel, Error error) {
     return error;
 }
 
-Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOptions &options) {
+Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Process &process_config,
+                         const ExecLaunchOptions &options, Kernel &kernel) {
     ChildGuard guard(child);
     if (options.before_continue) {
         if (auto placed = options.before_continue(child); !placed) return exited_early(guard, channel, placed.error());
+    }
+    // As for the init (parent.cpp): the exec process gets process.oomScoreAdj too.
+    if (process_config.oom_score_adj) {
+        if (auto set = os::set_oom_score_adj(child, *process_config.oom_score_adj, kernel); !set)
+            return exited_early(guard, channel, set.error());
     }
     if (auto sent = channel.send(MsgType::Continue); !sent) return exited_early(guard, channel, sent.error());
     auto reported = channel.expect(MsgType::ChildPid);
@@ -348,7 +355,7 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     pair.child.close();
     pidfd.reset();
     init_root.reset();
-    return drive_exec(child, pair.parent, options);
+    return drive_exec(child, pair.parent, process, options, kernel);
 }
 
 }  // namespace ocrt::init

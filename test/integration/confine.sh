@@ -209,6 +209,7 @@ fi
 
 # `ocrt exec --apparmor/--process-label` on such a host: refused before any fork.
 bundle_exec=$(make_bundle exec sleep 60) || itest_die "cannot build a bundle"
+edit_config "$bundle_exec" "c['process']['oomScoreAdj'] = $oom"
 id=$(new_id exec)
 assert_ok "create a container to exec into" ocrt create --bundle "$bundle_exec" "$id"
 assert_ok "start it" ocrt start "$id"
@@ -222,7 +223,8 @@ if [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" != selinuxfs ]; then
         'selinux label "system_u:system_r:container_t:s0" requested but SELinux is not enabled on this host' \
         ocrt exec --process-label system_u:system_r:container_t:s0 "$id" true
 fi
-assert_ok "a plain exec still works" ocrt exec "$id" true
+assert_ok "a plain exec still works" ocrt exec "$id" cat /proc/self/oom_score_adj
+assert_eq "$oom" "$OUT" "an exec process gets process.oomScoreAdj too"
 assert_ok "delete the exec container" ocrt delete --force "$id"
 
 # ---------------------------------------------------------------- a fake /proc (P7)
