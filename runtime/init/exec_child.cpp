@@ -13,6 +13,7 @@
 #include <ocrt/init/launch.hpp>
 #include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/oom_score.hpp>
+#include <ocrt/linux/personality.hpp>
 #include <ocrt/linux/process_setup.hpp>
 
 #include <fcntl.h>
@@ -191,6 +192,7 @@ Result<void> exec_stages(ExecChild &ctx) {
     }
     ctx.stage = Stage::Security;
     OCRT_TRY(apply_exec_lsm_labels(ctx));
+    OCRT_TRY(os::apply_personality(ctx.config, ctx.kernel));  // the container's linux.personality
     ctx.stage = Stage::Identity;
     OCRT_TRY(apply_process_identity(ctx.process, ctx.kernel, [&ctx](const std::string &warning) {
         (void)ctx.channel.send_log(log::Level::warning, warning);

@@ -209,7 +209,7 @@ fi
 
 # `ocrt exec --apparmor/--process-label` on such a host: refused before any fork.
 bundle_exec=$(make_bundle exec sleep 60) || itest_die "cannot build a bundle"
-edit_config "$bundle_exec" "c['process']['oomScoreAdj'] = $oom"
+edit_config "$bundle_exec" "c['process']['oomScoreAdj'] = $oom; c['linux']['personality'] = {'domain': 'LINUX32'}"
 id=$(new_id exec)
 assert_ok "create a container to exec into" ocrt create --bundle "$bundle_exec" "$id"
 assert_ok "start it" ocrt start "$id"
@@ -225,6 +225,10 @@ if [ "$(stat -f -c %T /sys/fs/selinux 2>/dev/null)" != selinuxfs ]; then
 fi
 assert_ok "a plain exec still works" ocrt exec "$id" cat /proc/self/oom_score_adj
 assert_eq "$oom" "$OUT" "an exec process gets process.oomScoreAdj too"
+if [ "$(uname -m)" == x86_64 ]; then
+    assert_ok "exec uname -m" ocrt exec "$id" uname -m
+    assert_eq "i686" "$OUT" "an exec process gets linux.personality too"
+fi
 assert_ok "delete the exec container" ocrt delete --force "$id"
 
 # ---------------------------------------------------------------- a fake /proc (P7)
