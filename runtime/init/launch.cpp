@@ -90,7 +90,8 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
 Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions &options) {
     if (!config.process) return Error("config has no \"process\" to run");
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
-    // A label the host cannot apply fails here, before any process exists.
+    // A label the host cannot apply, or a sysctl aimed at the namespace we run in,
+    // fails here, before any process exists.
     OCRT_TRY(os::check_lsm_requests(config, os::detect_lsm_support()));
     OCRT_TRY(os::check_sysctl_namespaces(config));
     LinuxKernel kernel;
