@@ -130,7 +130,13 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
     if (auto saved = save_config_snapshot(dir, config_text); !saved) return roll_back(dir, std::move(saved).error());
     auto launched = init::launch_init(config, launch_options(options, record, dir.path()));
-    if (!launched) return roll_back(dir, std::move(launched).error());
+    if (!launched) {
+        Error failure = roll_back(dir, std::move(launched).error());
+        // runtime.md Lifecycle steps 3-5: a failed create continues at delete, and
+        // delete ends with the poststop hooks (step 13).
+        run_poststop_hooks(config.hooks, record);
+        return failure;
+    }
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);
         return roll_back(dir, std::move(recorded).error());

@@ -87,10 +87,16 @@ Result<void> start(const std::string &root, const std::string &id) {
     Record record = OCRT_TRY(dir.read_record());
     Status status = live_status(dir, record);
     if (!can_start(status)) return start_refused(status);
+    spec::Hooks hooks = detail::saved_hooks(dir.path());
     OCRT_TRY(init::release_init(dir.path()));
     // Informational only: readers derive the status from the live init.
     record.oci.status = std::string(status_name(Status::Running));
-    return dir.write_record(record);
+    OCRT_TRY(dir.write_record(record));
+    // Unlocked first: a poststart hook may itself call ocrt on this container.
+    dir.unlock();
+    // config.md: after the user process started, before start returns.
+    detail::run_poststart_hooks(hooks, record);
+    return ok();
 }
 
 Result<spec::State> state(const std::string &root, const std::string &id) {
@@ -136,7 +142,11 @@ Result<void> remove(const std::string &root, const std::string &id, bool force) 
     if (!force && !can_delete(status))
         return Error("cannot delete container " + id + " that is not stopped: " + std::string(status_name(status)));
     if (has_live_init(status)) OCRT_TRY(detail::kill_and_wait(*record));
-    return dir.destroy();
+    spec::Hooks hooks = detail::saved_hooks(dir.path());
+    OCRT_TRY(dir.destroy());
+    // config.md: after the container is deleted, before delete returns.
+    detail::run_poststop_hooks(hooks, *record);
+    return ok();
 }
 
 Result<std::vector<spec::State>> list(const std::string &root, std::vector<std::string> &warnings) {

@@ -23,6 +23,7 @@ struct ChildContext {
     unique_fd start_listener;  // inherited listening start.sock
     pid_t parent_pid;          // ocrt create, as seen before the clone
     Stage stage = Stage::Spawn;
+    pid_t host_pid = 0;        // our pid as the runtime sees it; known once RuntimeHooksDone came
     const SeccompSetup *seccomp = nullptr;  // linux.seccomp, built before the clone
     bool seccomp_loaded = false;
 

@@ -7,6 +7,9 @@
 #include "parent.hpp"
 #include "seccomp_setup.hpp"
 
+#include <ocrt/linux/lsm.hpp>
+#include <ocrt/linux/sysctl.hpp>
+
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -82,7 +85,7 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
     }
     pair.child.close();
     listener.reset();
-    return drive_init(pid, pair.parent, config, plan, kernel, options, seccomp ? &seccomp->plan : nullptr);
+    return drive_init(pid, pair.parent, config, plan, kernel, &options, seccomp ? &seccomp->plan : nullptr);
 }
 
 }  // namespace
@@ -90,6 +93,10 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
 Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions &options) {
     if (!config.process) return Error("config has no \"process\" to run");
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
+    // A label the host cannot apply, or a sysctl aimed at the namespace we run in,
+    // fails here, before any process exists.
+    OCRT_TRY(os::check_lsm_requests(config, os::detect_lsm_support()));
+    OCRT_TRY(os::check_sysctl_namespaces(config));
     // A bad profile fails here, before anything exists.
     std::optional<SeccompSetup> seccomp = OCRT_TRY(prepare_seccomp(config));
     LinuxKernel kernel;

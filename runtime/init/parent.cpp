@@ -1,9 +1,13 @@
 #include "parent.hpp"
 
 #include "child_guard.hpp"
+#include "hook_state.hpp"
 #include "seccomp_setup.hpp"
 
+#include <ocrt/hooks/runner.hpp>
+
 #include <ocrt/init/sequence.hpp>
+#include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/userns.hpp>
 
 #include <fcntl.h>
@@ -21,21 +25,38 @@ Result<void> answer_id_map_request(pid_t pid, ParentChannel &channel, const spec
 }
 
 // The listener is a host path: we, not the init, connect to it (seccomp_setup.hpp).
-Result<void> pass_seccomp_fd(pid_t pid, const Message &msg, const spec::Config &config, const LaunchOptions &options,
-                             const os::SeccompPlan &seccomp) {
-    if (!msg.fd) return Error("protocol violation: SeccompNotifyFd without an fd");
-    ListenerState state{config.oci_version, options.id, options.bundle, pid, seccomp.listener_metadata,
+Result<void> pass_seccomp_fd(pid_t pid, const Message &msg, const spec::Config &config, const LaunchOptions *options,
+                             const os::SeccompPlan *seccomp) {
+    if (options == nullptr || seccomp == nullptr || !msg.fd)
+        return Error("protocol violation: unexpected SeccompNotifyFd");
+    ListenerState state{config.oci_version, options->id, options->bundle, pid, seccomp->listener_metadata,
                         config.annotations};
-    return send_to_seccomp_listener(seccomp.listener_path, state, msg.fd.get());
+    return send_to_seccomp_listener(seccomp->listener_path, state, msg.fd.get());
+}
+
+// config.md: prestart, then createRuntime, in our (the runtime) namespace, while the
+// init waits after its mounts and before pivot_root. A failure fails create.
+Result<void> answer_runtime_hooks(pid_t pid, ParentChannel &channel, const spec::Config &config,
+                                  const LaunchOptions *options) {
+    if (options == nullptr) return Error("runtime hooks requested without launch options");
+    spec::State state = hook_state(config, *options, pid);
+    OCRT_TRY(hooks::run_phase(config.hooks, hooks::HookPhase::Prestart, state));
+    OCRT_TRY(hooks::run_phase(config.hooks, hooks::HookPhase::CreateRuntime, state));
+    return channel.send(MsgType::RuntimeHooksDone, pid);
 }
 
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
-                          const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions &options,
+                          const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options,
                           const os::SeccompPlan *seccomp) {
+    // Before the init runs on: everything it forks and execs inherits the score.
+    if (config.process && config.process->oom_score_adj)
+        OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
     // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
     OCRT_TRY(channel.send(MsgType::Continue));
-    bool notify = seccomp != nullptr && seccomp->uses_notify;
-    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, notify});
+    ExpectedSequence sequence({.new_user = plan.new_user,
+                               .second_fork = plan.needs_second_fork,
+                               .runtime_hooks = uses_init_hooks(config.hooks),
+                               .seccomp_notify = seccomp != nullptr && seccomp->uses_notify});
     while (!sequence.done()) {
         Message msg = OCRT_TRY(channel.receive());
         OCRT_TRY(sequence.accept(msg.type));
@@ -44,8 +65,10 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
         } else if (msg.type == MsgType::ChildPid) {
             if (msg.value <= 0) return Error("protocol violation: ChildPid with pid " + std::to_string(msg.value));
             OCRT_TRY(guard.switch_to_grandchild(msg.value));
+        } else if (msg.type == MsgType::RuntimeHooks) {
+            OCRT_TRY(answer_runtime_hooks(guard.pid(), channel, config, options));
         } else if (msg.type == MsgType::SeccompNotifyFd) {
-            OCRT_TRY(pass_seccomp_fd(guard.pid(), msg, config, options, *seccomp));
+            OCRT_TRY(pass_seccomp_fd(guard.pid(), msg, config, options, seccomp));
         }
     }
     return ok();
@@ -63,7 +86,7 @@ Error fail(ChildGuard &guard, ParentChannel &channel, Error error) {
 }  // namespace
 
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions &options,
+                                const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options,
                                 const os::SeccompPlan *seccomp) {
     ChildGuard guard(pid);
     if (auto done = run_protocol(guard, channel, config, plan, kernel, options, seccomp); !done)

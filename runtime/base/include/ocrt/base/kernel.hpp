@@ -68,6 +68,8 @@ public:
     virtual Result<void> close_range(unsigned int first, unsigned int last, int flags);
     // Every catchable signal back to SIG_DFL and an empty signal mask (before execve).
     virtual Result<void> reset_signals();
+    // personality(2): the execution domain (PER_LINUX32 ...) the user process inherits.
+    virtual Result<void> personality(unsigned long persona);
 };
 
 // The real kernel.
@@ -102,6 +104,7 @@ public:
                                uint64_t attr_clr) override;
     Result<void> close_range(unsigned int first, unsigned int last, int flags) override;
     Result<void> reset_signals() override;
+    Result<void> personality(unsigned long persona) override;
 };
 
 }  // namespace ocrt
