@@ -3,6 +3,7 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/container/id.hpp>
+#include <ocrt/container/notify_socket.hpp>
 #include <ocrt/init/launch.hpp>
 
 #include <dirent.h>
@@ -81,16 +82,23 @@ Result<std::vector<std::string>> container_names(const std::string &root) {
 
 }  // namespace
 
-Result<void> start(const std::string &root, const std::string &id) {
+Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket) {
     OCRT_TRY(validate_id(id));
     ContainerDir dir = OCRT_TRY(open_container_dir(root, id, /*lock=*/true));
     Record record = OCRT_TRY(dir.read_record());
     Status status = live_status(dir, record);
     if (!can_start(status)) return start_refused(status);
+    // Bound before the release, so the process can notify from its first instruction.
+    unique_fd notify;
+    if (!notify_socket.empty() && notify_prepared(dir.path())) notify = OCRT_TRY(bind_notify_socket(dir.path()));
     OCRT_TRY(init::release_init(dir.path()));
     // Informational only: readers derive the status from the live init.
     record.oci.status = std::string(status_name(Status::Running));
-    return dir.write_record(record);
+    OCRT_TRY(dir.write_record(record));
+    if (!notify) return ok();
+    // Waiting for READY may take long: kill and delete must not queue behind us.
+    dir.unlock();
+    return relay_ready(notify, notify_socket, record.oci.pid, record.init_start_time);
 }
 
 Result<spec::State> state(const std::string &root, const std::string &id) {

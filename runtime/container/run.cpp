@@ -8,6 +8,7 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/log.hpp>
+#include <ocrt/container/inherited_fds.hpp>
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -113,7 +114,7 @@ Result<int> forward_until_exit(const SignalRouting &routing, pid_t init) {
 
 // start, or on failure the container goes again (the init is killed and reaped).
 Result<void> start_or_discard(const CreateOptions &options, pid_t init) {
-    auto started = start(options.root, options.id);
+    auto started = start(options.root, options.id, options.notify_socket);
     if (started) return ok();
     Error failure = std::move(started).error();
     if (auto removed = remove(options.root, options.id, /*force=*/true); !removed)
@@ -127,6 +128,8 @@ Result<void> start_or_discard(const CreateOptions &options, pid_t init) {
 
 Result<int> run(const RunOptions &options) {
     const CreateOptions &create = options.create;
+    // First, before the signalfd or anything else could take a missing fd's number.
+    OCRT_TRY(check_inherited_fds(create.listen_fds, create.preserve_fds));
     if (options.detach) {
         detail::CreatedInit init = OCRT_TRY(detail::create_container(create));
         OCRT_TRY(start_or_discard(create, init.pid));

@@ -7,6 +7,7 @@
 //   ocrt-probe write-file PATH  create/truncate PATH; exit 0, or 1 with the errno text
 //   ocrt-probe exit N           exit with status N
 //   ocrt-probe sleep S          sleep S seconds (fractions allowed)
+//   ocrt-probe notify MSG       send MSG as one datagram to $NOTIFY_SOCKET (sd_notify)
 //
 // Plain libc only: no iostreams, no NSS, nothing that needs files the rootfs lacks.
 
@@ -14,7 +15,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -230,9 +233,33 @@ int sleep_seconds(const char *text) {
     return 0;
 }
 
+// sd_notify(3) without libsystemd: one datagram to the path in $NOTIFY_SOCKET.
+int notify(const char *message) {
+    const char *path = std::getenv("NOTIFY_SOCKET");
+    struct sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    if (!path || std::strlen(path) >= sizeof address.sun_path) {
+        std::printf("notify=error: NOTIFY_SOCKET unset or too long\n");
+        return 1;
+    }
+    std::strcpy(address.sun_path, path);
+    int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ssize_t sent = sock < 0 ? -1
+                            : sendto(sock, message, std::strlen(message), MSG_NOSIGNAL,
+                                     reinterpret_cast<struct sockaddr *>(&address), sizeof address);
+    int saved = errno;
+    if (sock >= 0) close(sock);
+    if (sent < 0) {
+        std::printf("notify=error: %s\n", std::strerror(saved));
+        return 1;
+    }
+    std::printf("notify=ok\n");
+    return 0;
+}
+
 int usage() {
     std::fprintf(stderr,
-                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS\n");
+                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS | notify MSG\n");
     return 2;
 }
 
@@ -260,5 +287,6 @@ int main(int argc, char **argv) {
     if (command == "write-file" && argc == 3) return write_file(argv[2]);
     if (command == "exit" && argc == 3) return std::atoi(argv[2]);
     if (command == "sleep" && argc == 3) return sleep_seconds(argv[2]);
+    if (command == "notify" && argc == 3) return notify(argv[2]);
     return usage();
 }
