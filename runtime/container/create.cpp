@@ -139,11 +139,15 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     Record record = initial_record(options, config, bundle, rootfs);
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
     if (auto saved = save_config_snapshot(dir, config_text); !saved) return roll_back(dir, std::move(saved).error());
+    init::LaunchOptions launch = launch_options(options, record, dir.path());
+    unique_fd notify_dir;  // attached at /run/notify by the init; ours until it is launched
     if (!options.notify_socket.empty()) {
-        if (auto prepared = prepare_notify(dir.path(), config); !prepared)
-            return roll_back(dir, std::move(prepared).error());
+        auto prepared = prepare_notify(dir.path(), config);
+        if (!prepared) return roll_back(dir, std::move(prepared).error());
+        notify_dir = std::move(prepared).value();
+        launch.detached_mounts.push_back({notify_dir.get(), kNotifyDirInContainer});
     }
-    auto launched = init::launch_init(config, launch_options(options, record, dir.path()));
+    auto launched = init::launch_init(config, launch);
     if (!launched) return roll_back(dir, std::move(launched).error());
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);

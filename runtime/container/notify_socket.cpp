@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -93,22 +95,26 @@ Result<void> send_to_host(const std::string &host_socket, const std::string &mes
 
 }  // namespace
 
-Result<void> prepare_notify(const std::string &state_dir, spec::Config &config) {
-    if (!config.process) return ok();  // launch refuses it with its own error
+Result<unique_fd> prepare_notify(const std::string &state_dir, spec::Config &config) {
     std::string dir = notify_dir(state_dir);
     if (::mkdir(dir.c_str(), 0755) != 0 || ::chmod(dir.c_str(), 0755) != 0) {
         int err = errno;
         return Error(err, "create notify socket directory \"" + dir + "\"");
     }
-    // Last, so it lands on top of whatever the config mounts at /run.
-    spec::Mount mount;
-    mount.destination = kNotifyDirInContainer;
-    mount.type = "bind";
-    mount.source = dir;
-    mount.options = {"bind", "nosuid", "noexec", "nodev", "ro"};
-    config.mounts.push_back(std::move(mount));
-    set_env(config.process->env, "NOTIFY_SOCKET", kNotifySocketInContainer);
-    return ok();
+    unique_fd tree(static_cast<int>(
+        ::syscall(SYS_open_tree, AT_FDCWD, dir.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW)));
+    if (!tree) {
+        int err = errno;
+        return Error(err, "detach a bind mount of \"" + dir + "\"");
+    }
+    struct mount_attr attr {};
+    attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+    if (::syscall(SYS_mount_setattr, tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+        int err = errno;
+        return Error(err, "make the bind mount of \"" + dir + "\" read-only");
+    }
+    if (config.process) set_env(config.process->env, "NOTIFY_SOCKET", kNotifySocketInContainer);
+    return tree;
 }
 
 bool notify_prepared(const std::string &state_dir) {

@@ -3,12 +3,15 @@
 // Error the child reports names where it failed.
 #include "child.hpp"
 
+#include <ocrt/base/fs.hpp>
 #include <ocrt/linux/capabilities.hpp>
+#include <ocrt/linux/detached_mount.hpp>
 #include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/process_setup.hpp>
 #include <ocrt/linux/rootfs.hpp>
 #include <ocrt/linux/userns.hpp>
 
+#include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -110,10 +113,20 @@ Result<void> join_session_keyring(ChildContext &ctx) {
     return Error(err, "join session keyring \"" + name + "\"");
 }
 
+// After the config's mounts, so they land on top of e.g. a tmpfs at /run.
+Result<void> attach_detached_mounts(ChildContext &ctx) {
+    if (ctx.options.detached_mounts.empty()) return ok();
+    unique_fd root = OCRT_TRY(fs::open_path(ctx.options.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    for (const DetachedMount &mount : ctx.options.detached_mounts)
+        OCRT_TRY(os::attach_detached_mount(root, mount.destination, mount.fd, ctx.kernel));
+    return ok();
+}
+
 Result<void> set_up_rootfs(ChildContext &ctx) {
     os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot, ctx.options.bundle};
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
+    OCRT_TRY(attach_detached_mounts(ctx));
     ctx.stage = Stage::PivotRoot;
     OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
     ctx.stage = Stage::Mounts;

@@ -187,7 +187,7 @@ assert_ok "delete the container that never got ready" ocrt delete "$id"
 kill "$LISTENER_PID" 2>/dev/null
 
 # run (foreground), and an abstract host socket as systemd may give.
-set_args "$bundle" sh -c 'ocrt-probe notify "STATUS=starting"; ocrt-probe notify READY=1; ocrt-probe all'
+set_args "$bundle" sh -c 'ocrt-probe notify "STATUS=starting"; ocrt-probe notify READY=1; ocrt-probe all; grep " /run/notify " /proc/self/mountinfo'
 abstract="@ocrt-itest-notify-$$-$RANDOM"
 start_listener run "$abstract"
 id=$(new_id notifyrun)
@@ -196,6 +196,27 @@ assert_eq "0" "$RC" "run with an abstract NOTIFY_SOCKET succeeds (stderr: $ERR)"
 assert_contains "$(messages run)" "msg: READY=1|MAINPID=" "run relays READY=1 to an abstract host socket"
 assert_not_contains "$(messages run)" "STATUS=" "only the READY line is relayed"
 assert_eq "notify=ok" "$(printf '%s\n' "$OUT" | grep -m1 '^notify=')" "the container's sd_notify send succeeded"
+notify_mount=$(printf '%s\n' "$OUT" | grep ' /run/notify ' | awk '{print $6}')
+assert_match "$notify_mount" '(^|,)ro(,|$)' "/run/notify is mounted read-only (options: $notify_mount)"
+for flag in nosuid nodev noexec; do
+    assert_contains "$notify_mount" "$flag" "/run/notify is mounted $flag"
+done
+wait "$LISTENER_PID" 2>/dev/null
+
+# In a user namespace the init cannot walk the 0700 state dirs: the directory comes by fd.
+userns=$(make_bundle userns sh -c 'ocrt-probe notify READY=1; ocrt-probe all') || itest_die "cannot build a bundle"
+chown -R 100000:100000 "$userns/rootfs"
+edit_config "$userns" "
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+"
+start_listener userns
+id=$(new_id notifyuserns)
+NOTIFY_SOCKET=$ITEST_TMP/userns.sock run_cmd ocrt run --bundle "$userns" "$id"
+assert_eq "0" "$RC" "run in a user namespace with NOTIFY_SOCKET succeeds (stderr: $ERR)"
+assert_eq "notify=ok" "$(printf '%s\n' "$OUT" | grep -m1 '^notify=')" "a user-namespaced process can send to its notify socket"
+assert_contains "$(messages userns)" "msg: READY=1|MAINPID=" "READY=1 from a user-namespaced container reaches the host"
 wait "$LISTENER_PID" 2>/dev/null
 
 # Without NOTIFY_SOCKET nothing of this exists in the container.

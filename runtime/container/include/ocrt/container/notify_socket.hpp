@@ -22,8 +22,12 @@ namespace ocrt::container {
 inline constexpr const char *kNotifyDirInContainer = "/run/notify";
 inline constexpr const char *kNotifySocketInContainer = "/run/notify/notify.sock";
 
-// create: makes <state_dir>/notify (0755) and adds its bind mount and NOTIFY_SOCKET to config.
-Result<void> prepare_notify(const std::string &state_dir, spec::Config &config);
+// create: makes <state_dir>/notify (0755), sets NOTIFY_SOCKET in config's process
+// env and returns a detached read-only, nosuid, nodev, noexec bind of that
+// directory for the init to attach at /run/notify (init::DetachedMount): by fd,
+// since an init in a user namespace could not walk the 0700 state dirs to it.
+// Keep the fd open until the init is launched; it is close-on-exec.
+Result<unique_fd> prepare_notify(const std::string &state_dir, spec::Config &config);
 
 // True when create prepared the notify directory for this container.
 bool notify_prepared(const std::string &state_dir);
