@@ -19,10 +19,17 @@ long long parse_decimal(const char *text) {
     return value;
 }
 
-Result<void> check_open(int fd) {
-    if (::fcntl(fd, F_GETFD) >= 0) return ok();
-    int err = errno;
-    return Error(err, "fd " + std::to_string(fd));
+// Open, and not close-on-exec: an fd the caller handed over survived its execve, so
+// one marked close-on-exec was opened by ocrt itself (a --log file, a signalfd)
+// where the caller left a gap, and must not reach the container.
+Result<void> check_inherited(int fd) {
+    int flags = ::fcntl(fd, F_GETFD);
+    if (flags < 0) {
+        int err = errno;
+        return Error(err, "fd " + std::to_string(fd));
+    }
+    if (flags & FD_CLOEXEC) return Error(EBADF, "fd " + std::to_string(fd) + " is ocrt's own, not inherited");
+    return ok();
 }
 
 }  // namespace
@@ -38,12 +45,12 @@ int socket_activation_fds(const char *listen_pid, const char *listen_fds, pid_t 
 
 Result<void> check_inherited_fds(int listen_fds, int preserve_fds) {
     for (int i = 0; i < listen_fds; ++i) {
-        if (auto open = check_open(3 + i); !open)
+        if (auto open = check_inherited(3 + i); !open)
             return std::move(open).error().wrap("unable to stat socket-activation fd " + std::to_string(i) + " (of " +
                                                 std::to_string(listen_fds) + ")");
     }
     for (int i = 0; i < preserve_fds; ++i) {
-        if (auto open = check_open(3 + listen_fds + i); !open)
+        if (auto open = check_inherited(3 + listen_fds + i); !open)
             return std::move(open).error().wrap("unable to stat preserved-fd " + std::to_string(i) + " (of " +
                                                 std::to_string(preserve_fds) + ")");
     }

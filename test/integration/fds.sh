@@ -76,6 +76,14 @@ assert_ne "0" "$RC" "run --preserve-fds 2 without fds 3 and 4 fails"
 assert_contains "$ERR" "unable to stat preserved-fd 0 (of 2)" "the missing preserved fd is named (stderr: $ERR)"
 assert_eq "" "$(ls -A "$STATE" 2>/dev/null)" "a refused --preserve-fds leaves no state behind"
 
+# With --log, ocrt's own log file takes the free fd 3: it must not pass for the caller's.
+id=$(new_id ownfd)
+timeout -k 5 "$ITEST_RUN_TIMEOUT" "$OCRT" --root "$STATE" --log "$ITEST_TMP/ownfd.log" run --preserve-fds 1 \
+    --bundle "$bundle" "$id" >"$ITEST_TMP/out" 2>&1 </dev/null 3<&-
+RC=$?
+assert_ne "0" "$RC" "run --preserve-fds 1 with fd 3 closed and --log fails"
+assert_contains "$(cat "$ITEST_TMP/ownfd.log")" "unable to stat preserved-fd 0 (of 1)" "ocrt's own log fd is not taken for a preserved fd"
+
 # ---------------------------------------------------------------- socket activation
 
 # LISTEN_PID must name ocrt itself: bash -c 'exec' keeps the pid $$ stands for.

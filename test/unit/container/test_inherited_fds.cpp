@@ -1,7 +1,12 @@
 // Socket activation and --preserve-fds (cli-contract.md section 5).
 #include <ocrt/container/inherited_fds.hpp>
 
+#include "child_process.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace ocrt::container;
 
@@ -35,4 +40,19 @@ TEST_CASE("a preserved fd that is not open is refused with runc's wording", "[fd
     auto listen = check_inherited_fds(5000, 0);
     REQUIRE_FALSE(listen);
     CHECK_THAT(listen.error().render(), Catch::Contains("unable to stat socket-activation fd"));
+}
+
+TEST_CASE("a close-on-exec fd in the preserved range is ocrt's own and refused", "[fds]") {
+    // In a child: fd 3 is ours to rearrange there.
+    pid_t child = ocrt::testing::spawn([] {
+        int null = ::fcntl(::open("/dev/null", O_RDONLY | O_CLOEXEC), F_DUPFD_CLOEXEC, 10);
+        if (null < 0 || ::dup3(null, 3, O_CLOEXEC) != 3) return 10;
+        auto own = check_inherited_fds(0, 1);
+        if (own || own.error().render().find("unable to stat preserved-fd 0 (of 1): fd 3 is ocrt's own") ==
+                       std::string::npos)
+            return 11;
+        if (::dup2(null, 3) != 3) return 12;  // as a caller hands it over: no close-on-exec
+        return check_inherited_fds(0, 1) ? 0 : 13;
+    });
+    CHECK(ocrt::testing::wait_for(child) == 0);
 }

@@ -18,9 +18,10 @@ namespace ocrt::container {
 // anything but a LISTEN_PID naming us and a positive decimal LISTEN_FDS means none.
 int socket_activation_fds(const char *listen_pid, const char *listen_fds, pid_t self);
 
-// Every fd the container is to get must be open in ocrt: were one missing, a file the
-// init opens could take its number and reach the container. listen_fds are 3..,
-// preserve_fds follow them; the errors use runc's wording for the latter.
+// Every fd the container is to get must be open in ocrt and inherited (not
+// close-on-exec): were one missing, a file ocrt or the init opens could take its
+// number and reach the container. listen_fds are 3.., preserve_fds follow them;
+// the errors use runc's wording for the latter.
 Result<void> check_inherited_fds(int listen_fds, int preserve_fds);
 
 // Pure: sets KEY=value in a process env, replacing every earlier KEY= entry so the
