@@ -82,7 +82,8 @@ Result<std::vector<std::string>> container_names(const std::string &root) {
 
 }  // namespace
 
-Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket) {
+Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket,
+                   pid_t notify_main_pid) {
     OCRT_TRY(validate_id(id));
     ContainerDir dir = OCRT_TRY(open_container_dir(root, id, /*lock=*/true));
     Record record = OCRT_TRY(dir.read_record());
@@ -98,7 +99,8 @@ Result<void> start(const std::string &root, const std::string &id, const std::st
     if (!notify) return ok();
     // Waiting for READY may take long: kill and delete must not queue behind us.
     dir.unlock();
-    return relay_ready(notify, notify_socket, record.oci.pid, record.init_start_time);
+    pid_t main_pid = notify_main_pid > 0 ? notify_main_pid : record.oci.pid;
+    return relay_ready(notify, notify_socket, record.oci.pid, record.init_start_time, main_pid);
 }
 
 Result<spec::State> state(const std::string &root, const std::string &id) {

@@ -164,7 +164,8 @@ std::string host_notify_message(std::string_view ready, pid_t init_pid) {
 }
 
 Result<void> relay_ready(borrowed_fd sock, const std::string &host_socket, pid_t init_pid,
-                         unsigned long long init_start_time, std::chrono::milliseconds barrier_timeout) {
+                         unsigned long long init_start_time, pid_t main_pid,
+                         std::chrono::milliseconds barrier_timeout) {
     std::array<char, 4096> buffer;
     for (;;) {
         pollfd wait{sock.get(), POLLIN, 0};
@@ -181,7 +182,7 @@ Result<void> relay_ready(borrowed_fd sock, const std::string &host_socket, pid_t
             }
             if (got > 0) {
                 if (auto line = ready_line(std::string_view(buffer.data(), static_cast<size_t>(got))))
-                    return send_to_host(host_socket, host_notify_message(*line, init_pid), barrier_timeout);
+                    return send_to_host(host_socket, host_notify_message(*line, main_pid), barrier_timeout);
                 continue;  // STATUS= and the like are not relayed
             }
         }

@@ -199,9 +199,14 @@ set_args "$bundle" sh -c 'ocrt-probe notify "STATUS=starting"; ocrt-probe notify
 abstract="@ocrt-itest-notify-$$-$RANDOM"
 start_listener run "$abstract"
 id=$(new_id notifyrun)
-NOTIFY_SOCKET=$abstract run_cmd ocrt run --bundle "$bundle" "$id"
-assert_eq "0" "$RC" "run with an abstract NOTIFY_SOCKET succeeds (stderr: $ERR)"
-assert_contains "$(messages run)" "msg: READY=1|MAINPID=" "run relays READY=1 to an abstract host socket"
+# bash execs ocrt: $$ is ocrt's pid.
+NOTIFY_SOCKET=$abstract timeout -k 5 "$ITEST_RUN_TIMEOUT" bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$ITEST_TMP/run.pid" \
+    "$OCRT" --root "$STATE" run --bundle "$bundle" "$id" >"$ITEST_TMP/out" 2>"$ITEST_TMP/err" </dev/null
+RC=$?
+OUT=$(cat "$ITEST_TMP/out")
+assert_eq "0" "$RC" "run with an abstract NOTIFY_SOCKET succeeds (stderr: $(cat "$ITEST_TMP/err"))"
+# In the foreground ocrt itself is what systemd should watch (as runc does).
+assert_contains "$(messages run)" "msg: READY=1|MAINPID=$(cat "$ITEST_TMP/run.pid")|" "run relays READY=1 with MAINPID = ocrt's own pid to an abstract host socket"
 assert_not_contains "$(messages run)" "STATUS=" "only the READY line is relayed"
 assert_eq "notify=ok" "$(printf '%s\n' "$OUT" | grep -m1 '^notify=')" "the container's sd_notify send succeeded"
 notify_mount=$(printf '%s\n' "$OUT" | grep ' /run/notify ' | awk '{print $6}')
@@ -209,6 +214,18 @@ assert_match "$notify_mount" '(^|,)ro(,|$)' "/run/notify is mounted read-only (o
 for flag in nosuid nodev noexec; do
     assert_contains "$notify_mount" "$flag" "/run/notify is mounted $flag"
 done
+wait "$LISTENER_PID" 2>/dev/null
+
+# run --detach: returns after READY, with MAINPID = the init (the pid file's pid).
+set_args "$bundle" sh -c 'ocrt-probe notify READY=1; sleep 30'
+start_listener detach
+id=$(new_id notifydetach)
+NOTIFY_SOCKET=$ITEST_TMP/detach.sock run_cmd ocrt run -d --pid-file "$ITEST_TMP/detach.pid" --bundle "$bundle" "$id"
+assert_eq "0" "$RC" "run -d with NOTIFY_SOCKET succeeds (stderr: $ERR)"
+assert_contains "$(messages detach)" "msg: READY=1|MAINPID=$(cat "$ITEST_TMP/detach.pid")|" "run -d relays READY=1 with MAINPID = the init's host pid"
+ocrt kill "$id" KILL >/dev/null 2>&1
+wait_status "$id" stopped
+assert_ok "delete the detached notify container" ocrt delete "$id"
 wait "$LISTENER_PID" 2>/dev/null
 
 # In a user namespace the init cannot walk the 0700 state dirs: the directory comes by fd.

@@ -119,13 +119,13 @@ TEST_CASE("relay_ready forwards READY with MAINPID and a barrier to the host", "
     send_to(socket_path, "STATUS=starting");
     send_to(socket_path, "STATUS=up\nREADY=1");
     // We play the init: alive for the whole call.
-    auto relayed = relay_ready(*sock, state / "host.sock", ::getpid(), start_time_of(::getpid()),
+    auto relayed = relay_ready(*sock, state / "host.sock", ::getpid(), start_time_of(::getpid()), 4242,
                                std::chrono::milliseconds(50));
     REQUIRE(relayed);
     char buffer[256];
     ssize_t got = ::recv(host.get(), buffer, sizeof buffer, MSG_DONTWAIT);
     REQUIRE(got > 0);
-    CHECK(std::string(buffer, static_cast<size_t>(got)) == "READY=1\nMAINPID=" + std::to_string(::getpid()) + "\n");
+    CHECK(std::string(buffer, static_cast<size_t>(got)) == "READY=1\nMAINPID=4242\n");
     got = ::recv(host.get(), buffer, sizeof buffer, MSG_DONTWAIT);
     REQUIRE(got > 0);
     CHECK(std::string(buffer, static_cast<size_t>(got)) == "BARRIER=1");
@@ -142,7 +142,7 @@ TEST_CASE("relay_ready returns without relaying once the init has exited", "[not
     unique_fd host = bound_dgram(state / "host.sock");
     pid_t child = spawn([] { return 0; });
     REQUIRE(wait_for(child) == 0);
-    REQUIRE(relay_ready(*sock, state / "host.sock", child, 1));
+    REQUIRE(relay_ready(*sock, state / "host.sock", child, 1, child));
     char byte;
     CHECK(::recv(host.get(), &byte, 1, MSG_DONTWAIT) < 0);
 }
@@ -153,7 +153,7 @@ TEST_CASE("relay_ready reports a host socket it cannot reach", "[notify]") {
     auto sock = bind_notify_socket(state.path());
     REQUIRE(sock);
     send_to(state.path() + "/notify/notify.sock", "READY=1");
-    auto relayed = relay_ready(*sock, state / "missing.sock", ::getpid(), start_time_of(::getpid()));
+    auto relayed = relay_ready(*sock, state / "missing.sock", ::getpid(), start_time_of(::getpid()), ::getpid());
     REQUIRE_FALSE(relayed);
     CHECK_THAT(relayed.error().render(), Catch::Contains("relay READY to the notify socket"));
 }

@@ -6,6 +6,8 @@
 #include <ocrt/base/result.hpp>
 #include <ocrt/spec/state.hpp>
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -28,7 +30,9 @@ struct CreateOptions {
 Result<void> create(const CreateOptions &options);
 // notify_socket: the host's $NOTIFY_SOCKET; when set and create prepared the
 // container for it, start returns only once READY=1 was relayed or the init exited.
-Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket = "");
+// MAINPID goes with it: notify_main_pid, or (0) the init's host pid.
+Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket = "",
+                   pid_t notify_main_pid = 0);
 Result<spec::State> state(const std::string &root, const std::string &id);
 Result<void> kill(const std::string &root, const std::string &id, int signal, bool all);
 Result<void> remove(const std::string &root, const std::string &id, bool force);

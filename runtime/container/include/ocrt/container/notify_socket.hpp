@@ -44,11 +44,11 @@ std::optional<std::string> ready_line(std::string_view datagram);
 std::string host_notify_message(std::string_view ready, pid_t init_pid);
 
 // Waits for READY= on sock while the init (pid + start time) lives, then relays it
-// to host_socket (a path, or "@name" for an abstract socket) followed by a
-// BARRIER=1 that waits up to barrier_timeout for the receiver to take it. Returns
-// without relaying when the init exits first.
+// with MAINPID=main_pid to host_socket (a path, or "@name" for an abstract socket),
+// followed by a BARRIER=1 that waits up to barrier_timeout for the receiver to take
+// it. Returns without relaying when the init exits first.
 Result<void> relay_ready(borrowed_fd sock, const std::string &host_socket, pid_t init_pid,
-                         unsigned long long init_start_time,
+                         unsigned long long init_start_time, pid_t main_pid,
                          std::chrono::milliseconds barrier_timeout = std::chrono::seconds(10));
 
 }  // namespace ocrt::container
