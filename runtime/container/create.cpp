@@ -67,6 +67,7 @@ Record initial_record(const CreateOptions &options, const spec::Config &config, 
     record.oci.annotations = config.annotations;
     record.private_pid_namespace = has_private_pid_namespace(config);
     record.cgroup_manager = options.cgroup_manager;
+    record.no_new_keyring = options.no_new_keyring;
     if (config.linux_) record.cgroups_path = config.linux_->cgroups_path;
     return record;
 }
@@ -148,10 +149,21 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
         launch.detached_mounts.push_back({notify_dir.get(), kNotifyDirInContainer});
     }
     auto launched = init::launch_init(config, launch);
-    if (!launched) return roll_back(dir, std::move(launched).error());
+    if (!launched) {
+        Error failure = roll_back(dir, std::move(launched).error());
+        // runtime.md Lifecycle steps 3-5: a failed create continues at delete, and
+        // delete ends with the poststop hooks (step 13).
+        run_poststop_hooks(config.hooks, record);
+        return failure;
+    }
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);
         return roll_back(dir, std::move(recorded).error());
+    }
+    if (auto committed = init::commit_init(*launched); !committed) {
+        kill_launched_init(*launched);
+        if (!pid_file.empty()) ::unlink(pid_file.c_str());
+        return roll_back(dir, std::move(committed).error().wrap("release init"));
     }
     dir.unlock();
     return CreatedInit{launched->pid, launched->start_time};

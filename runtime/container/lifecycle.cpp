@@ -89,6 +89,7 @@ Result<void> start(const std::string &root, const std::string &id, const std::st
     Record record = OCRT_TRY(dir.read_record());
     Status status = live_status(dir, record);
     if (!can_start(status)) return start_refused(status);
+    spec::Hooks hooks = detail::saved_hooks(dir.path());
     // Bound before the release, so the process can notify from its first instruction.
     unique_fd notify;
     if (!notify_socket.empty() && notify_prepared(dir.path())) notify = OCRT_TRY(bind_notify_socket(dir.path()));
@@ -96,9 +97,12 @@ Result<void> start(const std::string &root, const std::string &id, const std::st
     // Informational only: readers derive the status from the live init.
     record.oci.status = std::string(status_name(Status::Running));
     OCRT_TRY(dir.write_record(record));
-    if (!notify) return ok();
-    // Waiting for READY may take long: kill and delete must not queue behind us.
+    // Unlocked first: a poststart hook may itself call ocrt on this container, and
+    // waiting for READY may take long: kill and delete must not queue behind us.
     dir.unlock();
+    // config.md: after the user process started, before start returns.
+    detail::run_poststart_hooks(hooks, record);
+    if (!notify) return ok();
     pid_t main_pid = notify_main_pid > 0 ? notify_main_pid : record.oci.pid;
     return relay_ready(notify, notify_socket, record.oci.pid, record.init_start_time, main_pid);
 }
@@ -128,6 +132,8 @@ Result<void> kill(const std::string &root, const std::string &id, int signal, bo
 
 Result<void> remove(const std::string &root, const std::string &id, bool force) {
     OCRT_TRY(validate_id(id));
+    // --force is how clients converge after crashes: clear dead creates' claims too.
+    if (force) (void)sweep_abandoned_claims(root);
     auto opened = open_container_dir(root, id, /*lock=*/true);
     if (!opened) {
         // --force also clears what a crashed create or delete left behind.
@@ -144,7 +150,11 @@ Result<void> remove(const std::string &root, const std::string &id, bool force) 
     if (!force && !can_delete(status))
         return Error("cannot delete container " + id + " that is not stopped: " + std::string(status_name(status)));
     if (has_live_init(status)) OCRT_TRY(detail::kill_and_wait(*record));
-    return dir.destroy();
+    spec::Hooks hooks = detail::saved_hooks(dir.path());
+    OCRT_TRY(dir.destroy());
+    // config.md: after the container is deleted, before delete returns.
+    detail::run_poststop_hooks(hooks, *record);
+    return ok();
 }
 
 Result<std::vector<spec::State>> list(const std::string &root, std::vector<std::string> &warnings) {

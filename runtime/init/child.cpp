@@ -2,9 +2,14 @@
 // the one drawn in sync.hpp; every stage records itself in ctx.stage so the single
 // Error the child reports names where it failed.
 #include "child.hpp"
+#include "identity.hpp"
+#include "hook_state.hpp"
+
+#include <ocrt/hooks/runner.hpp>
+#include <ocrt/init/sequence.hpp>
 
 #include <ocrt/base/fs.hpp>
-#include <ocrt/linux/capabilities.hpp>
+#include <ocrt/init/exe_seal.hpp>
 #include <ocrt/linux/detached_mount.hpp>
 #include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/process_setup.hpp>
@@ -36,6 +41,13 @@ Result<void> guard_against_orphaning(ChildContext &ctx) {
     if (parent != 0 && parent != ctx.parent_pid) child_exit(1);
     // Not dumpable: a container process must not ptrace or read /proc of its init.
     return ctx.kernel.prctl(PR_SET_DUMPABLE, 0);
+}
+
+// CVE-2019-5736: from here on ocrt code runs in the container's namespaces, so
+// /proc/<pid>/exe must no longer lead to the host binary (see exe_seal.hpp).
+Result<void> seal_executable(ChildContext &ctx) {
+    ctx.stage = Stage::Spawn;
+    return seal_own_executable();
 }
 
 Result<void> wait_for_continue(ChildContext &ctx) {
@@ -102,15 +114,23 @@ Result<void> fork_into_namespaces(ChildContext &ctx) {
 Result<void> join_session_keyring(ChildContext &ctx) {
     ctx.stage = Stage::Keyring;
     if (ctx.options.no_new_keyring) return ok();
-    std::string name = "_ses." + ctx.options.id;
-    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str(), 0, 0, 0) >= 0) return ok();
-    int err = errno;
-    // No keyring support, or a user namespace that may not create one: carry on without.
-    if (err == ENOSYS || err == EACCES) {
-        (void)ctx.channel.send_log(log::Level::debug, "session keyring not created: " + Error(err, "").render());
-        return ok();
-    }
-    return Error(err, "join session keyring \"" + name + "\"");
+    return join_container_keyring(ctx.options.id, [&ctx](const std::string &note) {
+        (void)ctx.channel.send_log(log::Level::debug, note);
+    });
+}
+
+// config.md: after the mounts and before pivot_root the parent runs prestart and
+// createRuntime (runtime namespace), then we run createContainer (container
+// namespaces; the paths still resolve in the runtime's mount tree).
+Result<void> run_create_hooks(ChildContext &ctx) {
+    if (!uses_init_hooks(ctx.config.hooks)) return ok();
+    ctx.stage = Stage::RuntimeHooks;
+    OCRT_TRY(ctx.channel.send(MsgType::RuntimeHooks));
+    Message done = OCRT_TRY(ctx.channel.expect(MsgType::RuntimeHooksDone));
+    ctx.host_pid = done.value;
+    ctx.stage = Stage::ContainerHooks;
+    return hooks::run_phase(ctx.config.hooks, hooks::HookPhase::CreateContainer,
+                            hook_state(ctx.config, ctx.options, ctx.host_pid));
 }
 
 // After the config's mounts, so they land on top of e.g. a tmpfs at /run.
@@ -127,6 +147,7 @@ Result<void> set_up_rootfs(ChildContext &ctx) {
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
     OCRT_TRY(attach_detached_mounts(ctx));
+    OCRT_TRY(run_create_hooks(ctx));
     ctx.stage = Stage::PivotRoot;
     OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
     ctx.stage = Stage::Mounts;
@@ -136,24 +157,13 @@ Result<void> set_up_rootfs(ChildContext &ctx) {
     return os::mask_paths(ctx.config.linux_->masked_paths, ctx.kernel);
 }
 
-// Names and limits first; the user switch drops privileges, so it comes last.
+// Names first; the rest is shared with `ocrt exec` (identity.hpp).
 Result<void> set_identity(ChildContext &ctx) {
     ctx.stage = Stage::Identity;
     OCRT_TRY(os::set_uts_names(ctx.config, ctx.kernel));
-    OCRT_TRY(os::apply_rlimits(ctx.process().rlimits, ctx.kernel));
-    // No capabilities object: the sets are left as they are (as runc does).
-    std::optional<os::CapabilitySets> sets;
-    int last_cap = os::kernel_last_capability();
-    if (const auto &capabilities = ctx.process().capabilities) {
-        sets = OCRT_TRY(os::capability_sets(*capabilities));
-        // config.md: warn about, but do not fail on, what cannot be granted.
-        for (const auto &name : os::remove_ungrantable(*sets, os::grantable_capabilities(last_cap)))
-            (void)ctx.channel.send_log(log::Level::warning, "capability \"" + name + "\" cannot be granted: skipped");
-    }
-    OCRT_TRY(os::switch_user(ctx.process().user, sets ? &*sets : nullptr, last_cap, ctx.kernel));
-    if (sets) OCRT_TRY(os::set_capability_sets(*sets, last_cap));
-    if (ctx.process().no_new_privileges) OCRT_TRY(ctx.kernel.prctl(PR_SET_NO_NEW_PRIVS, 1));
-    return os::enter_cwd(ctx.process(), ctx.kernel);
+    return apply_process_identity(ctx.process(), ctx.kernel, [&ctx](const std::string &warning) {
+        (void)ctx.channel.send_log(log::Level::warning, warning);
+    });
 }
 
 // A missing executable fails `create`, as with runc.
@@ -162,18 +172,21 @@ Result<std::string> resolve_executable(ChildContext &ctx) {
     return os::find_executable(ctx.process());
 }
 
-// From here on the init outlives `ocrt create`, which exits once it reads Ready.
+// The init may outlive `ocrt create` only once state.json names it (Committed):
+// until then a create killed at any moment takes its init along.
 Result<void> report_ready(ChildContext &ctx) {
     ctx.stage = Stage::WaitStart;
-    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, 0));
     OCRT_TRY(install_wait_signal_handlers());
     OCRT_TRY(ctx.channel.send(MsgType::Ready));
+    OCRT_TRY(ctx.channel.expect(MsgType::Committed));
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, 0));
     ctx.channel.close();
     return ok();
 }
 
 Result<void> run_stages(ChildContext &ctx) {
     OCRT_TRY(guard_against_orphaning(ctx));
+    OCRT_TRY(seal_executable(ctx));
     OCRT_TRY(wait_for_continue(ctx));
     OCRT_TRY(enter_namespaces(ctx));
     OCRT_TRY(fork_into_namespaces(ctx));

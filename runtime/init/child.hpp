@@ -21,6 +21,7 @@ struct ChildContext {
     unique_fd start_listener;  // inherited listening start.sock
     pid_t parent_pid;          // ocrt create, as seen before the clone
     Stage stage = Stage::Spawn;
+    pid_t host_pid = 0;        // our pid as the runtime sees it; known once RuntimeHooksDone came
 
     const spec::Process &process() const { return *config.process; }
     int first_private_fd() const { return 3 + options.preserve_fds; }
@@ -36,6 +37,9 @@ struct ChildContext {
 
 // Lets `ocrt kill` end a created init: PID 1 ignores signals it has no handler for.
 Result<void> install_wait_signal_handlers();
+
+// Preserved fds 3..3+N-1 must reach the user process whatever flags the caller gave them.
+Result<void> clear_cloexec_on_preserved(int preserve_fds);
 
 // _exit, flushing coverage data first in coverage builds; never exit().
 [[noreturn]] void child_exit(int code);

@@ -1,5 +1,8 @@
 // The last part of the init: waiting for `ocrt start` and the execve.
 #include "child.hpp"
+#include "hook_state.hpp"
+
+#include <ocrt/hooks/runner.hpp>
 
 #include <ocrt/init/start_socket.hpp>
 #include <ocrt/linux/process_setup.hpp>
@@ -18,7 +21,9 @@ constexpr int kWaitSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUS
 
 extern "C" void exit_on_signal(int sig) { _exit(128 + sig); }
 
-// Preserved fds must reach the user process whatever flags the caller gave them.
+}  // namespace
+
+// Preserved fds must reach the user process whatever flags the caller gave them (also exec_child.cpp).
 Result<void> clear_cloexec_on_preserved(int preserve_fds) {
     for (int fd = 3; fd < 3 + preserve_fds; ++fd) {
         if (::fcntl(fd, F_SETFD, 0) == 0 || errno == EBADF) continue;
@@ -27,6 +32,8 @@ Result<void> clear_cloexec_on_preserved(int preserve_fds) {
     }
     return ok();
 }
+
+namespace {
 
 Result<void> exec_user_process(ChildContext &ctx, const std::string &executable) {
     ctx.stage = Stage::Exec;
@@ -67,6 +74,15 @@ Result<void> install_wait_signal_handlers() {
     auto connection = accept_start(ctx.start_listener, ctx.first_private_fd());
     if (!connection) child_exit(1);  // nobody is listening for this error
     ctx.start_listener.reset();
+    // config.md: startContainer hooks run in the container after start was called and
+    // before the user program; a failure fails start and the init exits (stopped).
+    ctx.stage = Stage::StartHooks;
+    auto hooked = hooks::run_phase(ctx.config.hooks, hooks::HookPhase::StartContainer,
+                                   hook_state(ctx.config, ctx.options, ctx.host_pid));
+    if (!hooked) {
+        report_start_failure(*connection, hooked.error());
+        child_exit(1);
+    }
     auto failed = exec_user_process(ctx, executable);
     report_start_failure(*connection, failed ? Error("exec returned without an error") : failed.error());
     child_exit(1);

@@ -1,9 +1,16 @@
 #include "parent.hpp"
 
 #include "child_guard.hpp"
+#include "hook_state.hpp"
+
+#include <ocrt/hooks/runner.hpp>
 
 #include <ocrt/init/sequence.hpp>
 #include <ocrt/linux/userns.hpp>
+
+#include <fcntl.h>
+
+#include <cerrno>
 
 namespace ocrt::init {
 namespace {
@@ -15,11 +22,22 @@ Result<void> answer_id_map_request(pid_t pid, ParentChannel &channel, const spec
     return channel.send(MsgType::IdMapDone);
 }
 
+// config.md: prestart, then createRuntime, in our (the runtime) namespace, while the
+// init waits after its mounts and before pivot_root. A failure fails create.
+Result<void> answer_runtime_hooks(pid_t pid, ParentChannel &channel, const spec::Config &config,
+                                  const LaunchOptions *options) {
+    if (options == nullptr) return Error("runtime hooks requested without launch options");
+    spec::State state = hook_state(config, *options, pid);
+    OCRT_TRY(hooks::run_phase(config.hooks, hooks::HookPhase::Prestart, state));
+    OCRT_TRY(hooks::run_phase(config.hooks, hooks::HookPhase::CreateRuntime, state));
+    return channel.send(MsgType::RuntimeHooksDone, pid);
+}
+
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
-                          const os::NamespacePlan &plan, Kernel &kernel) {
+                          const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options) {
     // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
     OCRT_TRY(channel.send(MsgType::Continue));
-    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork});
+    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, uses_init_hooks(config.hooks)});
     while (!sequence.done()) {
         Message msg = OCRT_TRY(channel.receive());
         OCRT_TRY(sequence.accept(msg.type));
@@ -28,6 +46,8 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
         } else if (msg.type == MsgType::ChildPid) {
             if (msg.value <= 0) return Error("protocol violation: ChildPid with pid " + std::to_string(msg.value));
             OCRT_TRY(guard.switch_to_grandchild(msg.value));
+        } else if (msg.type == MsgType::RuntimeHooks) {
+            OCRT_TRY(answer_runtime_hooks(guard.pid(), channel, config, options));
         }
     }
     return ok();
@@ -45,14 +65,29 @@ Error fail(ChildGuard &guard, ParentChannel &channel, Error error) {
 }  // namespace
 
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel) {
+                                const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options) {
     ChildGuard guard(pid);
-    if (auto done = run_protocol(guard, channel, config, plan, kernel); !done)
+    if (auto done = run_protocol(guard, channel, config, plan, kernel, options); !done)
         return fail(guard, channel, std::move(done).error());
     auto start_time = process_start_time(guard.pid());
     if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));
+    unique_fd sync(::fcntl(channel.fd(), F_DUPFD_CLOEXEC, 3));
+    if (!sync) {
+        int err = errno;
+        return fail(guard, channel, Error(err, "keep the sync socket"));
+    }
     channel.close();
-    return LaunchedInit{guard.release(), *start_time};
+    return LaunchedInit{guard.release(), *start_time, std::move(sync)};
+}
+
+Result<void> commit_init(LaunchedInit &launched) {
+    ParentChannel channel(std::move(launched.sync));
+    OCRT_TRY(channel.send(MsgType::Committed));
+    // The init closes its end once it no longer dies with us: that EOF is the answer.
+    auto after = channel.receive();
+    if (after) return Error("protocol violation: got " + msg_type_name(after->type) + " after Committed");
+    if (after.error().message() == kInitExitedMessage && after.error().context().empty()) return ok();
+    return std::move(after).error();
 }
 
 }  // namespace ocrt::init

@@ -11,6 +11,9 @@ std::string msg_type_name(MsgType type) {
     case MsgType::Ready: return "Ready";
     case MsgType::Error: return "Error";
     case MsgType::Log: return "Log";
+    case MsgType::Committed: return "Committed";
+    case MsgType::RuntimeHooks: return "RuntimeHooks";
+    case MsgType::RuntimeHooksDone: return "RuntimeHooksDone";
     }
     return "type " + std::to_string(static_cast<unsigned>(type));
 }

@@ -31,6 +31,29 @@ Result<void> bind_host_device(const DeviceNode &node, borrowed_fd root, Kernel &
     return kernel.mount(node.path, fs::fd_path(file), "", MS_BIND, "");
 }
 
+const char *kind_name(mode_t type) {
+    switch (type) {
+    case S_IFCHR: return "char";
+    case S_IFBLK: return "block";
+    default: return "fifo";
+    }
+}
+
+// The image already has something at the node's path: keep it only if it is the very
+// node we would have made. A symlink or a planted file there (CVE-2025-31133) would
+// otherwise pass for the device, e.g. a /dev/null that writes to a host-visible file.
+Result<void> check_existing_node(const DeviceNode &node, borrowed_fd parent, const std::string &name) {
+    struct stat st {};
+    if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno_error("stat existing device " + quoted(node.path));
+    bool same_kind = (st.st_mode & S_IFMT) == node.type;
+    bool same_number = node.type == S_IFIFO || st.st_rdev == makedev(node.major, node.minor);
+    if (same_kind && same_number) return ok();
+    std::string wanted = kind_name(node.type);
+    if (node.type != S_IFIFO) wanted += " " + std::to_string(node.major) + ":" + std::to_string(node.minor);
+    return Error(EEXIST, quoted(node.path) + " exists in the rootfs and is not " + wanted);
+}
+
 }  // namespace
 
 const std::vector<DeviceNode> &default_devices() {
@@ -80,7 +103,7 @@ Result<void> create_device(const DeviceNode &node, borrowed_fd root, Kernel &ker
     auto made = kernel.mknodat(parent, name, node.type | node.mode, makedev(node.major, node.minor));
     if (!made) {
         int code = made.error().code();
-        if (code == EEXIST) return ok();  // an image or an earlier entry already has it
+        if (code == EEXIST) return check_existing_node(node, parent, name);  // the image's, or an earlier entry's
         if (code == EPERM && node.type != S_IFIFO) return bind_host_device(node, root, kernel);
         return std::move(made).error().wrap("create device " + quoted(node.path));
     }

@@ -14,5 +14,6 @@ extern const Command run_command;
 extern const Command list_command;
 extern const Command spec_command;
 extern const Command features_command;
+extern const Command exec_command;
 
 }  // namespace ocrt::cli

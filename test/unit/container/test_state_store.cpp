@@ -214,3 +214,66 @@ TEST_CASE("destroy removes the state dir; remove_tree accepts a missing path", "
     CHECK(::lstat((tmp / "root/c1").c_str(), &info) != 0);
     CHECK(remove_tree(tmp / "root/c1"));
 }
+
+namespace {
+
+// A "~creating-" claim as a create leaves it while it runs: lock file and state.json.
+std::string make_claim(const TempDir &root, const std::string &suffix) {
+    std::string name = std::string(kClaimPrefix) + suffix;
+    root.write(name + "/state.json", "{}");
+    root.write(name + "/lock", "");
+    return root / name;
+}
+
+bool exists(const std::string &path) {
+    struct stat info;
+    return ::lstat(path.c_str(), &info) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("sweeping removes claims whose creator died and keeps live ones and containers", "[state_store]") {
+    TempDir root;
+    pid_t gone = spawn([] { return 0; });
+    REQUIRE(wait_for(gone) == 0);
+    std::string dead = make_claim(root, std::to_string(gone) + "-dead01");
+    // A live creator that died after its state.json: its pid was reused (by us).
+    std::string reused = make_claim(root, std::to_string(::getpid()) + "-reuse1");
+    std::string live = make_claim(root, std::to_string(::getpid()) + "-live01");
+    // mkdtemp done, lock not yet taken, creator alive.
+    std::string fresh = root / (std::string(kClaimPrefix) + std::to_string(::getpid()) + "-fresh1");
+    root.mkdir(std::string(kClaimPrefix) + std::to_string(::getpid()) + "-fresh1");
+    std::string foreign = root / (std::string(kClaimPrefix) + "XYZ");
+    root.mkdir(std::string(kClaimPrefix) + "XYZ");
+    REQUIRE(claim_container_dir(root.path(), "real", record_for("real")));
+
+    // A live creator holds its claim's record lock.
+    Gate locked, done;
+    pid_t holder = spawn([&] {
+        int dir = ::open(live.c_str(), O_RDONLY | O_DIRECTORY);
+        auto lock = ContainerLock::open(dir);
+        if (!lock || !lock->try_lock() || !*lock->try_lock()) return 1;
+        locked.open();
+        done.wait();
+        return 0;
+    });
+    locked.wait();
+
+    auto removed = sweep_abandoned_claims(root.path());
+    done.open();
+    CHECK(wait_for(holder) == 0);
+    REQUIRE(removed);
+    CHECK(*removed == 2);
+    CHECK_FALSE(exists(dead));
+    CHECK_FALSE(exists(reused));
+    CHECK(exists(live));
+    CHECK(exists(fresh));
+    CHECK(exists(foreign));
+    CHECK(exists(root / "real/state.json"));
+}
+
+TEST_CASE("sweeping a root that does not exist is not an error", "[state_store]") {
+    auto removed = sweep_abandoned_claims("/nonexistent/ocrt-root");
+    REQUIRE(removed);
+    CHECK(*removed == 0);
+}

@@ -1,8 +1,15 @@
 // drive_init against a scripted child process speaking the protocol by hand.
 #include "parent.hpp"
 
-#include <catch2/catch.hpp>
+#include <temp_dir.hpp>
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -157,4 +164,138 @@ TEST_CASE("a ChildPid naming a stranger is refused and the stranger lives", "[in
     ::kill(stranger, SIGKILL);
     ::kill(holder, SIGKILL);
     REQUIRE(::waitpid(holder, nullptr, 0) == holder);
+}
+
+TEST_CASE("commit_init sends Committed and returns once the init let go of the sync socket", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        if (!channel.expect(MsgType::Committed)) return 2;
+        channel.close();
+        ::pause();
+        return 0;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE(launched.has_value());
+    REQUIRE(launched->sync.valid());
+    CHECK((::fcntl(launched->sync.get(), F_GETFD) & FD_CLOEXEC) != 0);
+    REQUIRE(commit_init(*launched));
+    CHECK(::kill(child.pid, 0) == 0);  // still waiting for start
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+namespace {
+
+spec::Hook recording_hook(const std::string &name, const std::string &dir, int exit_code = 0) {
+    // Appends its name to the order file and keeps its stdin.
+    return {"/bin/sh",
+            {"sh", "-c",
+             "echo " + name + " >> " + dir + "/order; cat > " + dir + "/" + name + ".json; exit " +
+                 std::to_string(exit_code)},
+            {},
+            {}};
+}
+
+std::string slurp(const std::string &path) {
+    std::ifstream in(path);
+    std::stringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+// A child that asks for the runtime hooks, checks the pid it is told, then is Ready.
+Scripted fork_hook_asking_child() {
+    return fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::RuntimeHooks)) return 1;
+        auto done = channel.expect(MsgType::RuntimeHooksDone);
+        if (!done || done->value != ::getpid()) return 2;
+        if (!channel.send(MsgType::Ready)) return 1;
+        ::pause();
+        return 0;
+    });
+}
+
+}  // namespace
+
+TEST_CASE("drive_init runs prestart then createRuntime when the child asks, with the init's state",
+          "[init][parent][hooks]") {
+    ocrt::testing::TempDir dir;
+    spec::Config config;
+    config.oci_version = "1.3.0";
+    config.annotations = {{"a", "b"}};
+    config.hooks.create_runtime = {recording_hook("createRuntime", dir.path())};
+    config.hooks.prestart = {recording_hook("prestart", dir.path())};
+    LaunchOptions options;
+    options.id = "hooked";
+    options.bundle = "/the/bundle";
+    Scripted child = fork_hook_asking_child();
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel, &options);
+    REQUIRE(launched.has_value());
+    CHECK(slurp(dir / "order") == "prestart\ncreateRuntime\n");
+    auto prestart = nlohmann::json::parse(slurp(dir / "prestart.json"));
+    auto runtime = nlohmann::json::parse(slurp(dir / "createRuntime.json"));
+    CHECK(prestart.at("status") == "created");
+    CHECK(runtime.at("status") == "creating");
+    for (const auto &state : {prestart, runtime}) {
+        CHECK(state.at("pid") == child.pid);
+        CHECK(state.at("id") == "hooked");
+        CHECK(state.at("bundle") == "/the/bundle");
+        CHECK(state.at("ociVersion") == "1.3.0");
+        CHECK(state.at("annotations").at("a") == "b");
+    }
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("an init that errs instead of letting go fails commit_init with its error", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        if (!channel.expect(MsgType::Committed)) return 2;
+        (void)channel.send_error(Stage::WaitStart, Error(EPERM, "clear parent-death signal"));
+        return 1;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE(launched.has_value());
+    auto committed = commit_init(*launched);
+    REQUIRE_FALSE(committed);
+    CHECK(committed.error().render().find("clear parent-death signal") != std::string::npos);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("a killed ocrt create takes a not yet committed init along (EOF on the sync socket)", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        // The parent's end closes without Committed: expect() reports the parent gone.
+        return channel.expect(MsgType::Committed) ? 0 : 3;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE(launched.has_value());
+    launched->sync.reset();  // what the kernel does when create dies
+    int status = 0;
+    REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
+    CHECK(WEXITSTATUS(status) == 3);
+}
+
+TEST_CASE("a failing createRuntime hook fails drive_init and the child is reaped", "[init][parent][hooks]") {
+    ocrt::testing::TempDir dir;
+    spec::Config config;
+    config.hooks.prestart = {recording_hook("prestart", dir.path(), 4)};
+    config.hooks.create_runtime = {recording_hook("createRuntime", dir.path())};
+    LaunchOptions options;
+    options.id = "failing";
+    Scripted child = fork_hook_asking_child();
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel, &options);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().render() == "prestart hook \"/bin/sh\" exited with status 4");
+    CHECK(slurp(dir / "order") == "prestart\n");  // createRuntime never ran
+    CHECK(reaped(child.pid));
 }

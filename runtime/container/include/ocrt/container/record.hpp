@@ -20,6 +20,7 @@ struct Record {
     bool private_pid_namespace = false;     // a new pid namespace: killing the init kills everything
     std::string cgroup_manager;             // "cgroupfs" | "systemd" | "disabled"
     std::string cgroups_path;               // linux.cgroupsPath as configured
+    bool no_new_keyring = false;            // create --no-new-keyring: exec keeps the caller's keyring too
 };
 
 // One JSON document (pretty, trailing newline).
