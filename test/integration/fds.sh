@@ -66,6 +66,21 @@ assert_eq "0,1,2,3" "$(probe_value "$OUT" fds)" "create+start --preserve-fds 1: 
 assert_eq "written-inside" "$(read_pipe 6)" "create+start --preserve-fds: the pipe reaches the host"
 assert_ok "delete the stopped container" ocrt delete "$id"
 
+# exec (P2 holds for it too): a created container, a process added with --preserve-fds 1.
+set_args "$bundle" sleep 30
+id=$(new_id exec)
+ocrt_with_fds "$ITEST_TMP/exec-init.out" create --bundle "$bundle" "$id"
+assert_eq "0" "$RC" "create for exec succeeds (stderr: $ERR)"
+ocrt_with_fds "$ITEST_TMP/out" exec --preserve-fds 1 "$id" sh -c 'ocrt-probe all; echo exec-pipe >&3' 3>"$(fifo_path a)"
+OUT=$(cat "$ITEST_TMP/out")
+assert_eq "0" "$RC" "exec --preserve-fds 1 succeeds (stderr: $ERR)"
+assert_eq "0,1,2,3" "$(probe_value "$OUT" fds)" "exec --preserve-fds 1: exactly 0-3, none of the leaked 5-8"
+assert_eq "exec-pipe" "$(read_pipe 5)" "exec --preserve-fds: the pipe reaches the host"
+ocrt_with_fds "$ITEST_TMP/out" exec "$id" ocrt-probe all
+assert_eq "0,1,2" "$(probe_value "$(cat "$ITEST_TMP/out")" fds)" "exec without --preserve-fds: leaked fds 5-8 do not arrive"
+run_cmd ocrt delete --force "$id"
+set_args "$bundle" sh -c 'ocrt-probe all; echo written-inside >&3'
+
 # A preserved fd that is not open is an error (runc's words), and leaves nothing.
 id=$(new_id missingfd)
 timeout -k 5 "$ITEST_RUN_TIMEOUT" "$OCRT" --root "$STATE" run --preserve-fds 2 --bundle "$bundle" "$id" \
