@@ -6,6 +6,7 @@
 #include <ocrt/hooks/runner.hpp>
 
 #include <ocrt/init/sequence.hpp>
+#include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/userns.hpp>
 
 #include <fcntl.h>
@@ -35,6 +36,9 @@ Result<void> answer_runtime_hooks(pid_t pid, ParentChannel &channel, const spec:
 
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
                           const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options) {
+    // Before the init runs on: everything it forks and execs inherits the score.
+    if (config.process && config.process->oom_score_adj)
+        OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
     // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
     OCRT_TRY(channel.send(MsgType::Continue));
     ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, uses_init_hooks(config.hooks)});
