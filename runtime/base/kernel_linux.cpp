@@ -73,6 +73,8 @@ Result<void> Kernel::close_range(unsigned int, unsigned int, int) { return Error
 
 Result<void> Kernel::reset_signals() { return Error(ENOSYS, "reset signals"); }
 
+Result<void> Kernel::move_mount(borrowed_fd, borrowed_fd) { return Error(ENOSYS, "move_mount"); }
+
 Result<void> Kernel::personality(unsigned long persona) {
     return Error(ENOSYS, "personality " + hex(static_cast<unsigned>(persona)));
 }
@@ -269,6 +271,13 @@ Result<void> LinuxKernel::reset_signals() {
     if (::sigprocmask(SIG_SETMASK, &empty, nullptr) == 0) return ok();
     int err = errno;
     return Error(err, "unblock signals");
+}
+
+Result<void> LinuxKernel::move_mount(borrowed_fd from, borrowed_fd to) {
+    if (::syscall(SYS_move_mount, from.get(), "", to.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+        return ok();
+    int err = errno;
+    return Error(err, "move_mount fd " + std::to_string(from.get()) + " onto fd " + std::to_string(to.get()));
 }
 
 }  // namespace ocrt

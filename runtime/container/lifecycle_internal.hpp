@@ -23,6 +23,7 @@ struct CreatedInit {
 
 // create without returning early: validates, claims the state dir, launches the
 // init, records it and writes the pid file. On failure nothing is left behind.
+// The caller checks the inherited fds first (check_inherited_fds).
 Result<CreatedInit> create_container(const CreateOptions &options);
 
 // The status of the container in dir right now.

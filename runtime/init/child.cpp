@@ -9,7 +9,9 @@
 #include <ocrt/hooks/runner.hpp>
 #include <ocrt/init/sequence.hpp>
 
+#include <ocrt/base/fs.hpp>
 #include <ocrt/init/exe_seal.hpp>
+#include <ocrt/linux/detached_mount.hpp>
 #include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/personality.hpp>
@@ -18,6 +20,7 @@
 #include <ocrt/linux/sysctl.hpp>
 #include <ocrt/linux/userns.hpp>
 
+#include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -137,10 +140,20 @@ Result<void> run_create_hooks(ChildContext &ctx) {
                             hook_state(ctx.config, ctx.options, ctx.host_pid));
 }
 
+// After the config's mounts, so they land on top of e.g. a tmpfs at /run.
+Result<void> attach_detached_mounts(ChildContext &ctx) {
+    if (ctx.options.detached_mounts.empty()) return ok();
+    unique_fd root = OCRT_TRY(fs::open_path(ctx.options.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    for (const DetachedMount &mount : ctx.options.detached_mounts)
+        OCRT_TRY(os::attach_detached_mount(root, mount.destination, mount.fd, ctx.kernel));
+    return ok();
+}
+
 Result<void> set_up_rootfs(ChildContext &ctx) {
     os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot, ctx.options.bundle};
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
+    OCRT_TRY(attach_detached_mounts(ctx));
     OCRT_TRY(run_create_hooks(ctx));
     ctx.stage = Stage::PivotRoot;
     OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
