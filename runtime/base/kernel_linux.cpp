@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/seccomp.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -74,6 +75,10 @@ Result<void> Kernel::close_range(unsigned int, unsigned int, int) { return Error
 Result<void> Kernel::reset_signals() { return Error(ENOSYS, "reset signals"); }
 
 Result<void> Kernel::move_mount(borrowed_fd, borrowed_fd) { return Error(ENOSYS, "move_mount"); }
+
+Result<unique_fd> Kernel::seccomp_set_filter(std::span<const sock_filter>, unsigned int) {
+    return Error(ENOSYS, "load seccomp filter");
+}
 
 Result<void> Kernel::personality(unsigned long persona) {
     return Error(ENOSYS, "personality " + hex(static_cast<unsigned>(persona)));
@@ -288,6 +293,17 @@ Result<void> LinuxKernel::personality(unsigned long persona) {
     if (::personality(persona) != -1) return ok();
     int err = errno;
     return Error(err, "personality " + hex(static_cast<unsigned>(persona)));
+}
+
+Result<unique_fd> LinuxKernel::seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags) {
+    sock_fprog prog{};
+    prog.len = static_cast<unsigned short>(program.size());
+    prog.filter = const_cast<sock_filter *>(program.data());
+    long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+    if (rc < 0) return errno_error("load seccomp filter");
+    // rc is the listener fd only with SECCOMP_FILTER_FLAG_NEW_LISTENER (0 otherwise).
+    if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) == 0) return unique_fd();
+    return unique_fd(static_cast<int>(rc));
 }
 
 }  // namespace ocrt

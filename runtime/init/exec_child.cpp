@@ -177,7 +177,7 @@ Result<void> load_exec_seccomp_filter(ExecChild &ctx) {
     Stage previous = ctx.stage;
     ctx.stage = Stage::Security;
     ctx.seccomp_loaded = true;
-    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel));
+    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel, ctx.kernel));
     ctx.stage = previous;
     return ok();
 }

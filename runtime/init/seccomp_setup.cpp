@@ -17,16 +17,20 @@ Result<std::optional<SeccompSetup>> prepare_seccomp(const spec::Config &config) 
         log::warning("seccomp: architecture \"" + name + "\" is not supported by this libseccomp: skipped");
     for (const auto &name : setup.plan.unknown_syscalls)
         log::warning("seccomp: unknown syscall \"" + name + "\" skipped");
-    auto filter = os::build_seccomp_filter(setup.plan);
-    if (!filter) return std::move(filter).error().wrap("config.json: /linux/seccomp");
-    setup.filter = std::move(*filter);
+    auto program = [&]() -> Result<std::vector<sock_filter>> {
+        os::SeccompFilter filter = OCRT_TRY(os::build_seccomp_filter(setup.plan));
+        return os::seccomp_program(filter);
+    }();
+    if (!program) return std::move(program).error().wrap("config.json: /linux/seccomp");
+    setup.program = std::move(*program);
+    setup.flags = os::seccomp_load_flags(setup.plan);
     return std::optional<SeccompSetup>(std::move(setup));
 }
 
 bool seccomp_pending(const ChildContext &ctx) { return ctx.seccomp != nullptr && !ctx.seccomp_loaded; }
 
-Result<void> load_seccomp_and_send_fd(const SeccompSetup &setup, ChildChannel &channel) {
-    unique_fd notify_fd = OCRT_TRY(os::load_seccomp_filter(setup.filter, setup.plan.uses_notify));
+Result<void> load_seccomp_and_send_fd(const SeccompSetup &setup, ChildChannel &channel, Kernel &kernel) {
+    unique_fd notify_fd = OCRT_TRY(os::load_seccomp_program(setup.program, setup.flags, kernel));
     if (!notify_fd) return ok();
     Message msg;
     msg.type = MsgType::SeccompNotifyFd;
@@ -38,7 +42,7 @@ Result<void> load_seccomp(ChildContext &ctx) {
     Stage previous = ctx.stage;
     ctx.stage = Stage::Security;
     ctx.seccomp_loaded = true;
-    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel));
+    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel, ctx.kernel));
     ctx.stage = previous;
     return ok();
 }

@@ -1,7 +1,8 @@
 // linux.seccomp in the create protocol: where each piece runs.
-//  - `ocrt create`, before the clone: plan and build the filter (a bad profile fails
-//    before anything exists; unknown syscall names are warned about here). The init
-//    inherits the built filter with its copy of our memory.
+//  - `ocrt create`, before the clone: plan the filter and compile it to BPF (a bad
+//    profile fails before anything exists; unknown syscall names are warned about
+//    here). The init inherits the program with its copy of our memory and loads it
+//    with one seccomp(2) call through the Kernel seam.
 //  - The init loads it (load_seccomp):
 //      noNewPrivileges false: in the identity stage, before the capability drop and
 //        the user switch, because the kernel then requires CAP_SYS_ADMIN, which the
@@ -29,14 +30,19 @@
 #include <ocrt/linux/seccomp.hpp>
 #include <ocrt/spec/config.hpp>
 
+#include <linux/filter.h>
+
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ocrt::init {
 
 struct SeccompSetup {
     os::SeccompPlan plan;
-    os::SeccompFilter filter;
+    std::vector<sock_filter> program;  // compiled by libseccomp before the clone/fork
+    unsigned int flags = 0;            // seccomp(2) flags (os::seccomp_load_flags)
 };
 
 // Parent, before the clone: nullopt without linux.seccomp.
@@ -44,7 +50,7 @@ Result<std::optional<SeccompSetup>> prepare_seccomp(const spec::Config &config);
 
 // Loads setup's filter; with notify rules the listener fd goes to the parent over
 // channel as SeccompNotifyFd (the init's and `ocrt exec`'s child both do this).
-Result<void> load_seccomp_and_send_fd(const SeccompSetup &setup, ChildChannel &channel);
+Result<void> load_seccomp_and_send_fd(const SeccompSetup &setup, ChildChannel &channel, Kernel &kernel);
 
 // Child: loads ctx.seccomp once (later calls do nothing).
 Result<void> load_seccomp(ChildContext &ctx);

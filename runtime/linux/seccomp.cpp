@@ -2,7 +2,11 @@
 
 #include <ocrt/spec/vocabulary.hpp>
 
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
@@ -181,19 +185,8 @@ Result<SeccompFilter> build_seccomp_filter(const SeccompPlan &plan) {
     if (!filter)
         return Error(EINVAL, "create seccomp filter with default action " + std::to_string(plan.default_action));
     auto ctx = static_cast<scmp_filter_ctx>(filter.get());
-    OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), "turn off the seccomp filter's no_new_privs"));
-    // The kernel's errno on a failed load (EACCES...), not libseccomp's ECANCELED.
-    OCRT_TRY(check(seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1), "ask libseccomp for raw error codes"));
-    struct FlagAttribute {
-        bool wanted;
-        scmp_filter_attr attribute;
-        const char *flag;
-    };
-    const FlagAttribute flags[] = {{plan.log, SCMP_FLTATR_CTL_LOG, "SECCOMP_FILTER_FLAG_LOG"},
-                                   {plan.spec_allow, SCMP_FLTATR_CTL_SSB, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
-                                   {plan.tsync, SCMP_FLTATR_CTL_TSYNC, "SECCOMP_FILTER_FLAG_TSYNC"}};
-    for (const auto &f : flags)
-        if (f.wanted) OCRT_TRY(check(seccomp_attr_set(ctx, f.attribute, 1), std::string("set seccomp flag ") + f.flag));
+    // The flags (LOG, SPEC_ALLOW, TSYNC, NEW_LISTENER) are seccomp(2) arguments, not
+    // part of the program: seccomp_load_flags gives them to the load.
     for (uint32_t arch : plan.architectures) {
         int rc = seccomp_arch_add(ctx, arch);
         if (rc != -EEXIST) OCRT_TRY(check(rc, "add seccomp architecture " + std::to_string(arch)));
@@ -214,13 +207,36 @@ Result<void> export_seccomp_bpf(const SeccompFilter &filter, int fd) {
     return check(seccomp_export_bpf(static_cast<scmp_filter_ctx>(filter.get()), fd), "export seccomp filter");
 }
 
-Result<unique_fd> load_seccomp_filter(const SeccompFilter &filter, bool uses_notify) {
-    auto ctx = static_cast<scmp_filter_ctx>(filter.get());
-    OCRT_TRY(check(seccomp_load(ctx), "load seccomp filter"));
-    if (!uses_notify) return unique_fd();
-    int fd = seccomp_notify_fd(ctx);
-    if (fd < 0) return Error(-fd, "get seccomp notify fd");
-    return unique_fd(fd);
+Result<std::vector<sock_filter>> seccomp_program(const SeccompFilter &filter) {
+    unique_fd memfd(::memfd_create("ocrt-seccomp", MFD_CLOEXEC));
+    if (!memfd) return errno_error("create memfd for the seccomp program");
+    OCRT_TRY(export_seccomp_bpf(filter, memfd.get()));
+    struct stat st {};
+    if (::fstat(memfd.get(), &st) != 0) return errno_error("stat the seccomp program");
+    auto size = static_cast<size_t>(st.st_size);
+    if (size == 0 || size % sizeof(sock_filter) != 0 || size / sizeof(sock_filter) > BPF_MAXINSNS)
+        return Error(EINVAL, "seccomp program of " + std::to_string(size) + " bytes");
+    std::vector<sock_filter> program(size / sizeof(sock_filter));
+    ssize_t got = ::pread(memfd.get(), program.data(), size, 0);
+    if (got < 0) return errno_error("read the seccomp program");
+    if (static_cast<size_t>(got) != size) return Error(EIO, "short read of the seccomp program");
+    return program;
+}
+
+unsigned int seccomp_load_flags(const SeccompPlan &plan) {
+    unsigned int flags = 0;
+    if (plan.log) flags |= SECCOMP_FILTER_FLAG_LOG;
+    if (plan.spec_allow) flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+    if (plan.tsync) flags |= SECCOMP_FILTER_FLAG_TSYNC;
+    if (plan.uses_notify) flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    return flags;
+}
+
+Result<unique_fd> load_seccomp_program(std::span<const sock_filter> program, unsigned int flags, Kernel &kernel) {
+    unique_fd listener = OCRT_TRY(kernel.seccomp_set_filter(program, flags));
+    if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0 && !listener)
+        return Error(EINVAL, "seccomp filter loaded without its notify fd");
+    return listener;
 }
 
 }  // namespace ocrt::os

@@ -1,5 +1,7 @@
 #include "fake_kernel.hpp"
 
+#include <linux/seccomp.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -143,6 +145,15 @@ Result<void> FakeKernel::close_range(unsigned int first, unsigned int last, int 
 }
 
 Result<void> FakeKernel::reset_signals() { return record(Op::ResetSignals, ResetSignalsCall{}); }
+
+Result<unique_fd> FakeKernel::seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags) {
+    if (auto failed = record(Op::Seccomp, SeccompCall{program.size(), flags}); !failed)
+        return std::move(failed).error();
+    if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) == 0) return unique_fd();
+    int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno_error("open \"/dev/null\"");
+    return unique_fd(fd);
+}
 
 Result<void> FakeKernel::personality(unsigned long persona) {
     return record(Op::Personality, PersonalityCall{persona});

@@ -28,6 +28,7 @@ public:
         Sethostname, Setdomainname, Openat, Mkdirat, Mknodat, Symlinkat, Fchownat, WriteFile, Chdir, Fchdir,
         Chroot, Prctl, Execve, MountSetattr, CloseRange, ResetSignals,
         Personality,
+        Seccomp,
         Count
     };
 
@@ -160,13 +161,18 @@ public:
         unsigned long persona = 0;
         bool operator==(const PersonalityCall &) const = default;
     };
+    struct SeccompCall {
+        size_t instructions = 0;
+        unsigned int flags = 0;
+        bool operator==(const SeccompCall &) const = default;
+    };
 
     using Call = std::variant<MountCall, Umount2Call, PivotRootCall, UnshareCall, SetnsCall, SetresuidCall,
                               SetresgidCall, SetgroupsCall, UmaskCall, SetrlimitCall, SethostnameCall,
                               SetdomainnameCall, OpenatCall, MkdiratCall, MknodatCall, SymlinkatCall, FchownatCall,
                               WriteFileCall, ChdirCall, FchdirCall, ChrootCall, PrctlCall, ExecveCall,
                               MountSetattrCall, CloseRangeCall, ResetSignalsCall,
-                              PersonalityCall>;
+                              PersonalityCall, SeccompCall>;
 
     // The next n calls of op fail with err (after being recorded).
     void fail_next(Op op, int err, int n = 1);
@@ -212,6 +218,8 @@ public:
     Result<void> close_range(unsigned int first, unsigned int last, int flags) override;
     Result<void> reset_signals() override;
     Result<void> personality(unsigned long persona) override;
+    // With SECCOMP_FILTER_FLAG_NEW_LISTENER the "listener" is an fd of /dev/null.
+    Result<unique_fd> seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags) override;
 
     // readlink of /proc/self/fd/N for fd, or "fd N" when that fails.
     static std::string fd_target(int fd);

@@ -127,6 +127,16 @@ if [[ "$("$OCRT" --version | sed -n 's/^libseccomp: //p')" == 2.5.* ]]; then
         "an architecture libseccomp lacks is warned about and skipped"
 fi
 
+# The flags libseccomp 2.5 can give seccomp(2) are accepted by the kernel.
+set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_LOG',
+  'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_TSYNC'],
+  'syscalls': [{'names': ['getpriority'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 42}]}"
+probe_script "$NR_GETPRIORITY 0 0"
+id=$(new_id flags)
+run_cmd ocrt run --bundle "$bundle" "$id"
+assert_eq 0 "$RC" "LOG, SPEC_ALLOW and TSYNC flags load (stderr: $ERR)"
+assert_eq 42 "$(errno_of "$NR_GETPRIORITY 0 0")" "with those flags the rules still apply"
+
 # A flag this libseccomp cannot apply is a clear create error, with nothing left behind.
 set_seccomp True "{'defaultAction': 'SCMP_ACT_ALLOW', 'flags': ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV']}"
 id=$(new_id badflag)

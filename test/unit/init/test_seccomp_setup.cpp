@@ -110,6 +110,12 @@ namespace {
 
 using ocrt::testing::FakeKernel;
 
+unsigned int os_flags_for_notify() {
+    ocrt::os::SeccompPlan plan;
+    plan.uses_notify = true;
+    return ocrt::os::seccomp_load_flags(plan);
+}
+
 template <typename T>
 long first_index(const FakeKernel &kernel) {
     const auto &calls = kernel.calls();
@@ -171,4 +177,29 @@ TEST_CASE("with noNewPrivileges the filter hook runs last before execve", "[init
     CHECK(close_range < hook_at);
     CHECK(reset < hook_at);
     CHECK(hook_at == execve);  // nothing between the load and the execve
+}
+
+TEST_CASE("loading a notifying filter sends its listener fd to the parent", "[init][seccomp]") {
+    auto pair = make_channel_pair();
+    REQUIRE(pair);
+    FakeKernel kernel;
+    SeccompSetup setup;
+    setup.plan.uses_notify = true;
+    setup.program = {sock_filter{0x06, 0, 0, 0x7fff0000}};  // ret ALLOW
+    setup.flags = os_flags_for_notify();
+    REQUIRE(load_seccomp_and_send_fd(setup, pair->child, kernel));
+    auto msg = pair->parent.receive();
+    REQUIRE(msg);
+    CHECK(msg->type == MsgType::SeccompNotifyFd);
+    CHECK(msg->fd.valid());
+    REQUIRE(kernel.calls_of<FakeKernel::SeccompCall>().size() == 1);
+    CHECK(kernel.calls_of<FakeKernel::SeccompCall>()[0].instructions == 1);
+
+    // Without notify rules nothing travels.
+    setup.plan.uses_notify = false;
+    setup.flags = 0;
+    REQUIRE(load_seccomp_and_send_fd(setup, pair->child, kernel));
+    pair->child.close();
+    auto nothing = pair->parent.receive();
+    REQUIRE_FALSE(nothing);  // EOF: "init exited unexpectedly"
 }

@@ -2,8 +2,11 @@
 // libseccomp accepts it (the filter is built and exported as BPF, never loaded).
 #include <ocrt/linux/seccomp.hpp>
 
+#include "fake_kernel.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -264,4 +267,44 @@ TEST_CASE("every action builds into a filter libseccomp accepts", "[seccomp]") {
     REQUIRE(plan);
     CHECK(plan->rules.size() == 10);
     CHECK(exported_size(*plan) > 0);
+}
+
+TEST_CASE("the load flags follow the plan; notify asks for a listener", "[seccomp]") {
+    ocrt::os::SeccompPlan plan;
+    CHECK(ocrt::os::seccomp_load_flags(plan) == 0);
+    plan.log = true;
+    CHECK(ocrt::os::seccomp_load_flags(plan) == SECCOMP_FILTER_FLAG_LOG);
+    plan.spec_allow = true;
+    plan.tsync = true;
+    plan.uses_notify = true;
+    CHECK(ocrt::os::seccomp_load_flags(plan) == (SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW |
+                                                 SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_NEW_LISTENER));
+}
+
+TEST_CASE("the compiled program goes to the kernel in one seccomp call", "[seccomp]") {
+    auto s = profile(SeccompAction::Allow, {entry({"getpriority"}, SeccompAction::Notify)});
+    s.listener_path = "/run/agent.sock";
+    s.flags = {"SECCOMP_FILTER_FLAG_LOG"};
+    auto plan = ocrt::os::plan_seccomp(s);
+    REQUIRE(plan);
+    auto filter = ocrt::os::build_seccomp_filter(*plan);
+    REQUIRE(filter);
+    auto program = ocrt::os::seccomp_program(*filter);
+    REQUIRE(program);
+    CHECK(program->size() * sizeof(sock_filter) == static_cast<size_t>(exported_size(*plan)));
+
+    ocrt::testing::FakeKernel kernel;
+    unsigned int flags = ocrt::os::seccomp_load_flags(*plan);
+    auto listener = ocrt::os::load_seccomp_program(*program, flags, kernel);
+    REQUIRE(listener);
+    CHECK(listener->valid());  // NEW_LISTENER: the notify fd comes back
+    auto calls = kernel.calls_of<ocrt::testing::FakeKernel::SeccompCall>();
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].instructions == program->size());
+    CHECK(calls[0].flags == (SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_NEW_LISTENER));
+
+    kernel.fail_next(ocrt::testing::FakeKernel::Op::Seccomp, EACCES);
+    auto refused = ocrt::os::load_seccomp_program(*program, 0, kernel);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == EACCES);
 }

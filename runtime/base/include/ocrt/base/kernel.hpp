@@ -4,6 +4,10 @@
 // Paths are std::string because the kernel wants NUL-terminated strings.
 #pragma once
 
+#include <linux/filter.h>
+
+#include <span>
+
 #include <ocrt/base/result.hpp>
 #include <ocrt/base/unique_fd.hpp>
 
@@ -73,6 +77,9 @@ public:
     virtual Result<void> move_mount(borrowed_fd from, borrowed_fd to);
     // personality(2): the execution domain (PER_LINUX32 ...) the user process inherits.
     virtual Result<void> personality(unsigned long persona);
+    // seccomp(SECCOMP_SET_MODE_FILTER, flags, program) on the calling thread. With
+    // SECCOMP_FILTER_FLAG_NEW_LISTENER the notify fd comes back, else an empty fd.
+    virtual Result<unique_fd> seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags);
 };
 
 // The real kernel.
@@ -109,6 +116,7 @@ public:
     Result<void> reset_signals() override;
     Result<void> move_mount(borrowed_fd from, borrowed_fd to) override;
     Result<void> personality(unsigned long persona) override;
+    Result<unique_fd> seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags) override;
 };
 
 }  // namespace ocrt

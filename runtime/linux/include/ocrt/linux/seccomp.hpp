@@ -2,10 +2,13 @@
 //  - plan_seccomp: pure translation of the spec model into libseccomp's numbers
 //    (action words with their errno, arch tokens, filter attributes, rules with arg
 //    comparisons). Every config problem is found here, named by its JSON pointer.
-//  - build_seccomp_filter / load_seccomp_filter: the libseccomp context made from a
-//    plan, and seccomp(2) on it. The init decides WHEN to load (see child.cpp).
+//  - build_seccomp_filter / seccomp_program: libseccomp compiles the plan into a
+//    BPF program in `ocrt create` (or `ocrt exec`); the process that is confined
+//    only makes the one seccomp(2) call, through Kernel::seccomp_set_filter, with
+//    seccomp_load_flags. The init decides WHEN to load (seccomp_setup.hpp).
 #pragma once
 
+#include <ocrt/base/kernel.hpp>
 #include <ocrt/base/result.hpp>
 #include <ocrt/base/unique_fd.hpp>
 #include <ocrt/spec/config.hpp>
@@ -83,16 +86,21 @@ private:
 };
 
 // Builds the filter (no syscall is made: libseccomp only compiles in memory).
-// libseccomp's own NO_NEW_PRIVS attribute is off: the init sets it from
-// process.noNewPrivileges, and without it loading needs CAP_SYS_ADMIN.
 Result<SeccompFilter> build_seccomp_filter(const SeccompPlan &plan);
 
-// Writes the filter's BPF program to fd (seccomp_export_bpf): lets tests prove that
-// libseccomp accepts a plan without loading it.
+// Writes the filter's BPF program to fd (seccomp_export_bpf).
 Result<void> export_seccomp_bpf(const SeccompFilter &filter, int fd);
 
-// seccomp(2): installs the filter on the calling thread. Returns the notify listener
-// fd when the filter has SCMP_ACT_NOTIFY rules, an empty unique_fd otherwise.
-Result<unique_fd> load_seccomp_filter(const SeccompFilter &filter, bool uses_notify);
+// The filter's BPF program, as seccomp(2) takes it (exported through a memfd).
+Result<std::vector<sock_filter>> seccomp_program(const SeccompFilter &filter);
+
+// Pure: the seccomp(2) flags of a plan: SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW, _TSYNC
+// as asked, and _NEW_LISTENER when a rule notifies.
+unsigned int seccomp_load_flags(const SeccompPlan &plan);
+
+// seccomp(2) through the Kernel seam: the notify listener fd when the plan
+// notifies, an empty unique_fd otherwise. No no_new_privs is set here: the caller
+// does it from process.noNewPrivileges (without it the kernel needs CAP_SYS_ADMIN).
+Result<unique_fd> load_seccomp_program(std::span<const sock_filter> program, unsigned int flags, Kernel &kernel);
 
 }  // namespace ocrt::os
