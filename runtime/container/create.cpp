@@ -86,7 +86,8 @@ Record initial_record(const CreateOptions &options, const spec::Config &config, 
     return record;
 }
 
-init::LaunchOptions launch_options(const CreateOptions &options, const Record &record, const std::string &state_dir) {
+init::LaunchOptions launch_options(const CreateOptions &options, const Record &record, const std::string &state_dir,
+                                   cgroups::Manager &cgroups) {
     init::LaunchOptions launch;
     launch.id = options.id;
     launch.bundle = record.oci.bundle;
@@ -96,6 +97,7 @@ init::LaunchOptions launch_options(const CreateOptions &options, const Record &r
     launch.no_new_keyring = options.no_new_keyring;
     launch.preserve_fds = options.preserve_fds;
     launch.console_socket = options.console_socket;
+    launch.cgroups = &cgroups;
     return launch;
 }
 
@@ -107,7 +109,8 @@ void kill_launched_init(const init::LaunchedInit &launched) {
     }
 }
 
-Error roll_back(ContainerDir &dir, Error failure) {
+Error roll_back(ContainerDir &dir, cgroups::Manager &cgroups, Error failure) {
+    if (auto removed = cgroups.destroy(); !removed) failure = with_cleanup_failure(std::move(failure), removed.error());
     if (auto removed = dir.destroy(); !removed) return with_cleanup_failure(std::move(failure), removed.error());
     return failure;
 }
@@ -142,12 +145,18 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     OCRT_TRY(check_rootfs(rootfs));
 
     Record record = initial_record(options, config, bundle, rootfs);
+    // Resolved before anything exists, so a bad cgroupsPath leaves nothing behind; the
+    // directories about to be made are in the first record already, so a crashed create
+    // still tells delete what to remove.
+    auto cgroups = OCRT_TRY(cgroups::manager_for_create(options.cgroup_manager, record.cgroups_path, options.id));
+    record_cgroups(record, cgroups->placement());
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
-    auto launched = init::launch_init(config, launch_options(options, record, dir.path()));
-    if (!launched) return roll_back(dir, std::move(launched).error());
+    auto launched = init::launch_init(config, launch_options(options, record, dir.path(), *cgroups));
+    if (!launched) return roll_back(dir, *cgroups, std::move(launched).error());
+    record_cgroups(record, cgroups->placement());
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);
-        return roll_back(dir, std::move(recorded).error());
+        return roll_back(dir, *cgroups, std::move(recorded).error());
     }
     dir.unlock();
     return CreatedInit{launched->pid, launched->start_time};

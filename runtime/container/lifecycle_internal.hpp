@@ -35,3 +35,21 @@ Error with_cleanup_failure(Error primary, const Error &cleanup);
 Result<void> kill_and_wait(const Record &record);
 
 }  // namespace ocrt::container::detail
+
+#include <ocrt/cgroups/manager.hpp>
+
+#include <memory>
+
+namespace ocrt::container::detail {
+
+// The record keeps the cgroup placement so later commands need no flags.
+void record_cgroups(Record &record, const cgroups::Placement &placement);
+// The manager of a recorded container (disabled for records without cgroups).
+std::unique_ptr<cgroups::Manager> recorded_cgroups(const Record &record);
+// Signals every process in the container's cgroup (freeze, signal, thaw); a cgroup
+// that is already gone has nobody left to signal.
+Result<void> signal_cgroup(const Record &record, int signal);
+// Kills what is left in the cgroups ocrt made, then removes them (retrying while busy).
+Result<void> remove_cgroups(const Record &record);
+
+}  // namespace ocrt::container::detail

@@ -79,7 +79,7 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
     }
     pair.child.close();
     listener.reset();
-    return drive_init(pid, pair.parent, config, plan, kernel);
+    return drive_init(pid, pair.parent, config, plan, kernel, options.cgroups);
 }
 
 }  // namespace

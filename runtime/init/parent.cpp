@@ -2,6 +2,7 @@
 
 #include "child_guard.hpp"
 
+#include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/init/sequence.hpp>
 #include <ocrt/linux/userns.hpp>
 
@@ -15,9 +16,17 @@ Result<void> answer_id_map_request(pid_t pid, ParentChannel &channel, const spec
     return channel.send(MsgType::IdMapDone);
 }
 
+// The init joins its cgroups while it still waits for Continue, so no user code
+// ever runs outside them.
+Result<void> place_in_cgroups(pid_t pid, const spec::Config &config, cgroups::Manager &cgroups) {
+    OCRT_TRY(cgroups.create());
+    OCRT_TRY(cgroups.apply(cgroups::create_resources(config)));
+    return cgroups.place(pid);
+}
+
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
-                          const os::NamespacePlan &plan, Kernel &kernel) {
-    // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
+                          const os::NamespacePlan &plan, Kernel &kernel, cgroups::Manager *cgroups) {
+    if (cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), config, *cgroups));
     OCRT_TRY(channel.send(MsgType::Continue));
     ExpectedSequence sequence({plan.new_user, plan.needs_second_fork});
     while (!sequence.done()) {
@@ -45,9 +54,9 @@ Error fail(ChildGuard &guard, ParentChannel &channel, Error error) {
 }  // namespace
 
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel) {
+                                const os::NamespacePlan &plan, Kernel &kernel, cgroups::Manager *cgroups) {
     ChildGuard guard(pid);
-    if (auto done = run_protocol(guard, channel, config, plan, kernel); !done)
+    if (auto done = run_protocol(guard, channel, config, plan, kernel, cgroups); !done)
         return fail(guard, channel, std::move(done).error());
     auto start_time = process_start_time(guard.pid());
     if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));

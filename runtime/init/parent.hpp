@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ocrt/base/kernel.hpp>
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/init/channel.hpp>
 #include <ocrt/init/launch.hpp>
 #include <ocrt/linux/namespaces.hpp>
@@ -12,6 +13,6 @@ namespace ocrt::init {
 // Drives the child with the given pid until Ready. On any failure the child (or the
 // grandchild) is killed and reaped, and the child's own error wins over ours.
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel);
+                                const os::NamespacePlan &plan, Kernel &kernel, cgroups::Manager *cgroups = nullptr);
 
 }  // namespace ocrt::init

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/spec/config.hpp>
 
 #include <sys/types.h>
@@ -22,6 +23,9 @@ struct LaunchOptions {
     bool no_new_keyring = false;
     int preserve_fds = 0;
     std::string console_socket; // issue 5; empty for now
+    // The init joins these cgroups (made and configured first) before Continue;
+    // null: no cgroup. The caller removes them again when launch fails.
+    cgroups::Manager *cgroups = nullptr;
 };
 
 struct LaunchedInit {
