@@ -152,8 +152,11 @@ public:
 
     Result<void> destroy() override {
         std::optional<Error> first_failure;
+        std::vector<std::string> leaves = unique_dirs();
         for (auto it = placement_.created.rbegin(); it != placement_.created.rend(); ++it) {
-            auto removed = remove_with_retry(*it);
+            bool leaf = std::find(leaves.begin(), leaves.end(), *it) != leaves.end();
+            // A parent ocrt made may meanwhile hold other containers' cgroups: it stays then.
+            auto removed = leaf ? remove_with_retry(*it) : remove_if_unused(*it);
             if (!removed && !first_failure) first_failure = std::move(removed).error();
         }
         if (first_failure) return *first_failure;
@@ -178,6 +181,14 @@ private:
         auto dir = dir_of("freezer");
         if (!dir) return Error(ENOTSUP, "the freezer cgroup controller is not mounted on this host");
         return *dir + "/freezer.state";
+    }
+
+    Result<void> remove_if_unused(const std::string &dir) {
+        auto removed = files_.rmdir(dir);
+        if (removed) return ok();
+        int code = removed.error().code();
+        if (code == ENOENT || code == EBUSY || code == ENOTEMPTY) return ok();
+        return removed;
     }
 
     // Every process is in every hierarchy; read the one that is most likely there.

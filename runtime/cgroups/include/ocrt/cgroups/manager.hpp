@@ -51,8 +51,9 @@ public:
     virtual Result<void> signal_all(int signal) = 0;
     // runc's "stats" data object: cpu, memory, pids, blkio, hugetlb.
     virtual Result<nlohmann::ordered_json> stats() = 0;
-    // Removes the directories in placement().created, deepest first, retrying for a
-    // short while as long as the kernel reports them busy. Missing ones are fine.
+    // Removes the directories in placement().created, deepest first: the container's
+    // own, retrying for a short while as long as the kernel reports them busy; a parent
+    // only when no other cgroup lives in it any more. Missing ones are fine.
     virtual Result<void> destroy() = 0;
 };
 
