@@ -140,11 +140,12 @@ assert_ok "delete after the pids test" ocrt delete "$id"
 for allow in no yes; do
     id=$(new_id dev$allow)
     bundle=$(cg_bundle dev$allow sh -c 'mknod /dev/xdev c 10 229 && echo mknod-ok; exec 3</dev/xdev && echo open-ok') || exit 1
-    rule=""
-    [ $allow == yes ] && rule=", {'allow': True, 'type': 'c', 'major': 10, 'minor': 229, 'access': 'rw'}"
+    # No rules at all still denies every device but the defaults (the \"a\" deny comes first).
+    rules="[]"
+    [ $allow == yes ] && rules="[{'allow': False, 'access': 'rwm'}, {'allow': True, 'type': 'c', 'major': 10, 'minor': 229, 'access': 'rw'}]"
     edit_config "$bundle" "c['linux']['cgroupsPath'] = '/$PREFIX/$id'
 for k in ('bounding', 'effective', 'permitted'): c['process']['capabilities'][k].append('CAP_MKNOD')
-c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}$rule]}"
+c['linux']['resources'] = {'devices': $rules}"
     run_cmd ocrt run --bundle "$bundle" "$id"
     assert_contains "$OUT" mknod-ok "devices ($allow allow rule): mknod of c 10:229 is allowed"
     if [ $allow == no ]; then
