@@ -113,6 +113,17 @@ assert_eq "4194304" "$(cat "$(cg_dir "$id" hugetlb)/hugetlb.2MB.max" 2>&1)" "hos
 assert_ok "delete the stopped container" ocrt delete "$id"
 assert_eq "" "$(leftover_dirs "$id")" "delete leaves no cgroup directory of it in any hierarchy"
 
+# A cgroup namespace made after the init joined its cgroup shows that cgroup as the root.
+id=$(new_id cgns)
+bundle=$(cg_bundle cgns cat /proc/self/cgroup) || exit 1
+edit_config "$bundle" "c['linux']['cgroupsPath'] = '/$PREFIX/$id'
+c['linux']['namespaces'].append({'type': 'cgroup'})"
+assert_ok "run a container with a cgroup namespace" ocrt run --bundle "$bundle" "$id"
+assert_eq "/ /" "$(sed -n 's/^[0-9]*:memory://p; s/^[0-9]*:pids://p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//')" \
+    "cgroup namespace: the container's memory and pids cgroups are its root"
+assert_not_contains "$OUT" "$PREFIX" "cgroup namespace: the host path of the cgroup is not visible"
+assert_eq "" "$(leftover_dirs "$id")" "run (without --keep) removes the cgroups when the container exits"
+
 # ---------------------------------------------------------------- limits are enforced
 # Memory: a shell that builds an 80 MB string in a 32 MB cgroup (no swap to escape to) is OOM-killed.
 id=$(new_id oom)
