@@ -16,16 +16,16 @@ PREFIX=ocrt-test-cgroups-$$
 # Our prefix in every hierarchy: thaw, kill what is inside, remove deepest first.
 cgroups_cleanup() {
     local dir pid
-    for dir in $CG/*/$PREFIX; do
+    for dir in $CG/*/$PREFIX $(find $CG -maxdepth 5 -type d -name "$PREFIX-rel" 2>/dev/null); do
         [ -d "$dir" ] || continue
         find "$dir" -name freezer.state -exec sh -c 'echo THAWED > "$1"' _ {} \; 2>/dev/null
         for pid in $(find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
     done
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-        for dir in $CG/*/$PREFIX; do
+        for dir in $CG/*/$PREFIX $(find $CG -maxdepth 5 -type d -name "$PREFIX-rel" 2>/dev/null); do
             [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null
         done
-        compgen -G "$CG/*/$PREFIX" >/dev/null || break
+        compgen -G "$CG/*/$PREFIX" >/dev/null || [ -n "$(find $CG -maxdepth 5 -type d -name "$PREFIX-rel")" ] || break
         sleep 0.2
     done
 }
@@ -123,6 +123,40 @@ assert_eq "/ /" "$(sed -n 's/^[0-9]*:memory://p; s/^[0-9]*:pids://p' <<<"$OUT" |
     "cgroup namespace: the container's memory and pids cgroups are its root"
 assert_not_contains "$OUT" "$PREFIX" "cgroup namespace: the host path of the cgroup is not visible"
 assert_eq "" "$(leftover_dirs "$id")" "run (without --keep) removes the cgroups when the container exits"
+
+# Relative and empty cgroupsPath: below ocrt's own cgroup in each hierarchy (runc's rule),
+# the empty one named after the id.
+for form in relative empty; do
+    id=$(new_id $form)
+    bundle=$(cg_bundle $form sleep 100) || exit 1
+    if [ $form == relative ]; then
+        path="$PREFIX-rel/$id"
+        edit_config "$bundle" "c['linux']['cgroupsPath'] = '$path'"
+    else
+        path=$id
+    fi
+    assert_ok "create with a $form cgroupsPath" ocrt create --bundle "$bundle" "$id"
+    for ctl in memory pids; do
+        own=$(sed -n "s/^[0-9]*:$ctl://p" /proc/self/cgroup)
+        want=$CG/$ctl${own%/}/$path
+        assert_eq "$want" "$(cg_dir "$id" $ctl)" "$form cgroupsPath: the $ctl cgroup is below ocrt's own ($own)"
+        assert_eq "$(state_field "$id" pid)" "$(cat "$want/cgroup.procs" 2>&1)" "$form cgroupsPath: the init is in $want"
+    done
+    assert_ok "delete the $form-path container" ocrt delete --force "$id"
+    assert_eq "" "$(find $CG -maxdepth 6 -type d -name "$id" 2>/dev/null)" "$form cgroupsPath: delete leaves no directory"
+done
+
+# events streams a stats line per interval and ends when the container does.
+id=$(new_id events)
+bundle=$(cg_bundle events sleep 1) || exit 1
+edit_config "$bundle" "c['linux']['cgroupsPath'] = '/$PREFIX/$id'"
+assert_ok "create+start a short container" bash -c "'$OCRT' --root '$STATE' create --bundle '$bundle' '$id' && '$OCRT' --root '$STATE' start '$id'"
+assert_ok "events --interval 200ms streams until the container stops" ocrt events --interval 200ms "$id"
+lines=$(grep -c '"type":"stats"' <<<"$OUT")
+((lines >= 2)) && pass "events printed $lines stats lines" || fail "events printed several stats lines" "$OUT"
+assert_fail "events on a stopped container" "is not running" ocrt events --stats "$id"
+assert_fail "events refuses a zero interval" "interval" ocrt events --interval 0s "$id"
+assert_ok "delete the events container" ocrt delete "$id"
 
 # ---------------------------------------------------------------- limits are enforced
 # Memory: a shell that builds an 80 MB string in a 32 MB cgroup (no swap to escape to) is OOM-killed.
