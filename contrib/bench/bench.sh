@@ -4,6 +4,9 @@
 #
 #   sudo bash contrib/bench/bench.sh            # OCRT=path/to/ocrt RUNS=50 to override
 #
+# Without OCRT it times a release build (LTO, no tests) made in build-release/, as
+# the runc and crun packages are release builds too.
+#
 # This host mounts cgroups in hybrid mode, which crun refuses. So the benchmark runs
 # inside a private mount namespace (`unshare -m`) with cgroup2 mounted on
 # /sys/fs/cgroup; crun and ocrt run with --cgroup-manager=disabled there. runc
@@ -15,7 +18,14 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-OCRT=${OCRT:-$top/build/runtime/cli/ocrt}
+if [ -z "${OCRT:-}" ] && [ "${1:-}" != "--inner" ]; then
+    if [ ! -f "$top/build-release/build.ninja" ]; then
+        meson setup "$top/build-release" --buildtype=release -Db_lto=true -Dtests=false >/dev/null
+    fi
+    ninja -C "$top/build-release" >/dev/null
+fi
+OCRT=${OCRT:-$top/build-release/runtime/cli/ocrt}
+export OCRT
 RUNS=${RUNS:-50}
 WARMUP=${WARMUP:-3}
 

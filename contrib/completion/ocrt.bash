@@ -17,7 +17,7 @@ _ocrt() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
 
-    local commands="create start state kill delete run list spec features help"
+    local commands="create start state kill delete run exec list spec features help"
     local global_flags="--root --log --log-format --debug --systemd-cgroup --cgroup-manager --rootless --version --help"
 
     # The command is the first word that is not a global flag or its value.
@@ -37,6 +37,9 @@ _ocrt() {
         -f | --format) [[ $command == list ]] && { COMPREPLY=($(compgen -W "table json" -- "$cur")); return; } ;;
         --root | --log | --pid-file | --console-socket | --pidfd-socket)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        -p | --process) [[ $command == exec ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;
+        --cwd) [[ $command == exec ]] && return ;;
+        -c | --cap) [[ $command == exec ]] && { COMPREPLY=($(compgen -W "CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_KILL CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_SETGID CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_TIME" -- "$cur")); return; } ;;
         -b | --bundle) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
 
@@ -54,6 +57,7 @@ _ocrt() {
     case $command in
         create) flags=$create_flags ;;
         run) flags="$create_flags --detach --keep --no-subreaper" ;;
+        exec) flags="--process --detach --pid-file --tty --console-socket --pidfd-socket --cwd --env --user --additional-gids --cap --no-new-privs --apparmor --process-label --preserve-fds --ignore-paused" ;;
         kill) flags="--all" ;;
         delete) flags="--force" ;;
         list) flags="--format --quiet" ;;
@@ -68,6 +72,19 @@ _ocrt() {
     else
         case $command in
             start | state | kill | delete) COMPREPLY=($(compgen -W "$(_ocrt_container_ids)" -- "$cur")) ;;
+            exec)
+                # The id is the first positional after exec; later words are the command.
+                local seen=0 j
+                for ((j = i + 1; j < COMP_CWORD; j++)); do
+                    case ${COMP_WORDS[j]} in
+                        -p | --process | --pid-file | --console-socket | --pidfd-socket | --cwd | -e | --env | -u | --user | \
+                            -g | --additional-gids | -c | --cap | --apparmor | --process-label | --preserve-fds) ((j++)) ;;
+                        -*) ;;
+                        *) seen=1; break ;;
+                    esac
+                done
+                ((seen)) || COMPREPLY=($(compgen -W "$(_ocrt_container_ids)" -- "$cur"))
+                ;;
         esac
     fi
 }

@@ -274,7 +274,6 @@ Result<void> write_and_rename(borrowed_fd dir, const std::string &tmp, const std
     // The umask must not decide the permissions of state files.
     if (::fchmod(file.get(), mode) != 0) return errno_error("chmod " + quoted(tmp));
     if (auto written = write_all(file, content); !written) return std::move(written).error().wrap(quoted(tmp));
-    if (::fsync(file.get()) != 0) return errno_error("fsync " + quoted(tmp));
     file.reset();
     if (::renameat(dir.get(), tmp.c_str(), dir.get(), name.c_str()) != 0)
         return errno_error("rename " + quoted(tmp) + " to " + quoted(name));
@@ -289,11 +288,6 @@ Result<void> write_file_atomic(borrowed_fd dir, const std::string &name, const s
         ::unlinkat(dir.get(), tmp.c_str(), 0);
         return std::move(written).error().wrap("write " + quoted(name) + " in " + quoted(describe(dir)));
     }
-    // The rename is durable only once the directory itself is synced; dir may be O_PATH.
-    int sync_fd = ::openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (sync_fd < 0) return errno_error("open " + quoted(describe(dir)));
-    unique_fd synced(sync_fd);
-    if (::fsync(synced.get()) != 0) return errno_error("fsync " + quoted(describe(dir)));
     return ok();
 }
 

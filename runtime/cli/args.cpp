@@ -29,7 +29,15 @@ bool looks_like_flag(std::string_view arg) { return arg.size() > 1 && arg[0] == 
 
 }  // namespace
 
-void ParsedFlags::set(std::string_view name, std::string value) { values_[std::string(name)] = std::move(value); }
+void ParsedFlags::set(std::string_view name, std::string value) {
+    all_values_[std::string(name)].push_back(value);
+    values_[std::string(name)] = std::move(value);
+}
+
+std::vector<std::string> ParsedFlags::all(std::string_view name) const {
+    auto it = all_values_.find(name);
+    return it == all_values_.end() ? std::vector<std::string>{} : it->second;
+}
 
 bool ParsedFlags::has(std::string_view name) const { return values_.find(name) != values_.end(); }
 

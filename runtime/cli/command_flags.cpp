@@ -82,11 +82,32 @@ constexpr FlagSpec update_table[] = {
     {"mem-bw-schema", 0, FlagKind::value, "Intel RDT memory bandwidth schema (not supported)"},
 };
 
+constexpr FlagSpec exec_table[] = {
+    {"process", 'p', FlagKind::value, "path to a process.json (spec Process); the process flags are then ignored"},
+    {"detach", 'd', FlagKind::boolean, "return once the process has started"},
+    {"pid-file", 0, FlagKind::value, "write the process's host pid to this file"},
+    {"tty", 't', FlagKind::boolean, "allocate a pseudo-terminal"},
+    {"console-socket", 0, FlagKind::value, "AF_UNIX socket that receives the pty master of a terminal"},
+    {"pidfd-socket", 0, FlagKind::value, "AF_UNIX socket for a pidfd of the process (accepted, ignored)"},
+    {"cwd", 0, FlagKind::value, "current working directory in the container"},
+    {"env", 'e', FlagKind::value, "set an environment variable KEY=VALUE (repeatable)"},
+    {"user", 'u', FlagKind::value, "uid[:gid] to run the process as"},
+    {"additional-gids", 'g', FlagKind::value, "an additional gid (repeatable)"},
+    {"cap", 'c', FlagKind::value, "add a capability to the bounding, effective and permitted sets (repeatable)"},
+    {"no-new-privs", 0, FlagKind::boolean, "set no_new_privs for the process"},
+    {"apparmor", 0, FlagKind::value, "AppArmor profile for the process"},
+    {"process-label", 0, FlagKind::value, "SELinux label for the process"},
+    {"preserve-fds", 0, FlagKind::value, "pass N extra fds (from fd 3) to the process"},
+    {"cgroup", 0, FlagKind::value, "sub-cgroup to run the process in (not supported yet)"},
+    {"ignore-paused", 0, FlagKind::boolean, "allow exec in a paused container"},
+};
+
 }  // namespace
 
 std::span<const FlagSpec> ps_flags() { return ps_table; }
 std::span<const FlagSpec> events_flags() { return events_table; }
 std::span<const FlagSpec> update_flags() { return update_table; }
+std::span<const FlagSpec> exec_flags() { return exec_table; }
 std::span<const FlagSpec> create_flags() { return create_table; }
 std::span<const FlagSpec> run_flags() { return run_table; }
 std::span<const FlagSpec> kill_flags() { return kill_table; }

@@ -2,6 +2,7 @@
 
 #include "lifecycle_internal.hpp"
 
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/id.hpp>
 
 #include <cerrno>

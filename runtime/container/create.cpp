@@ -3,11 +3,11 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/fs.hpp>
-#include <ocrt/base/log.hpp>
+#include <ocrt/cgroups/manager.hpp>
+#include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
 #include <ocrt/container/pid_file.hpp>
 #include <ocrt/init/launch.hpp>
-#include <ocrt/spec/load.hpp>
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -30,22 +30,6 @@ Result<std::string> current_dir() {
         return Error(err, "get current directory");
     }
     return std::string(buffer);
-}
-
-// Every problem in config.json at once, one per line.
-Result<spec::Config> load_config(const std::string &bundle) {
-    std::string text = OCRT_TRY(fs::read_file(bundle + "/config.json"));
-    spec::ParsedConfig parsed = spec::parse_config(text);
-    for (const spec::Diagnostic &warning : parsed.warnings) log::debug(spec::render(warning));
-    if (!parsed.errors.empty()) {
-        std::string all;
-        for (const spec::Diagnostic &diagnostic : parsed.errors) {
-            if (!all.empty()) all += "\n";
-            all += spec::render(diagnostic);
-        }
-        return Error(all);
-    }
-    return std::move(*parsed.config);
 }
 
 // Terminals (pty, --console-socket) are not implemented yet: refuse them rather
@@ -82,6 +66,7 @@ Record initial_record(const CreateOptions &options, const spec::Config &config, 
     record.oci.annotations = config.annotations;
     record.private_pid_namespace = has_private_pid_namespace(config);
     record.cgroup_manager = options.cgroup_manager;
+    record.no_new_keyring = options.no_new_keyring;
     if (config.linux_) record.cgroups_path = config.linux_->cgroups_path;
     return record;
 }
@@ -139,7 +124,8 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     std::string cwd = OCRT_TRY(current_dir());
     std::string bundle = absolute_path(options.bundle.empty() ? cwd : options.bundle, cwd);
     std::string pid_file = options.pid_file.empty() ? "" : absolute_path(options.pid_file, cwd);
-    spec::Config config = OCRT_TRY(load_config(bundle));
+    std::string config_text = OCRT_TRY(fs::read_file(bundle + "/config.json"));
+    spec::Config config = OCRT_TRY(parse_config_text(config_text));
     std::string rootfs = absolute_path(config.root.path, bundle);
     OCRT_TRY(check_terminal(config, options));
     OCRT_TRY(check_rootfs(rootfs));
@@ -151,12 +137,19 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     auto cgroups = OCRT_TRY(cgroups::manager_for_create(options.cgroup_manager, record.cgroups_path, options.id));
     record_cgroups(record, cgroups->placement());
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
+    if (auto saved = save_config_snapshot(dir, config_text); !saved)
+        return roll_back(dir, *cgroups, std::move(saved).error());
     auto launched = init::launch_init(config, launch_options(options, record, dir.path(), *cgroups));
     if (!launched) return roll_back(dir, *cgroups, std::move(launched).error());
     record_cgroups(record, cgroups->placement());
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);
         return roll_back(dir, *cgroups, std::move(recorded).error());
+    }
+    if (auto committed = init::commit_init(*launched); !committed) {
+        kill_launched_init(*launched);
+        if (!pid_file.empty()) ::unlink(pid_file.c_str());
+        return roll_back(dir, *cgroups, std::move(committed).error().wrap("release init"));
     }
     dir.unlock();
     return CreatedInit{launched->pid, launched->start_time};

@@ -2,6 +2,7 @@
 // container's lock from reading the record to the last change.
 #include "lifecycle_internal.hpp"
 
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/id.hpp>
 #include <ocrt/init/launch.hpp>
 
@@ -119,6 +120,8 @@ Result<void> kill(const std::string &root, const std::string &id, int signal, bo
 
 Result<void> remove(const std::string &root, const std::string &id, bool force) {
     OCRT_TRY(validate_id(id));
+    // --force is how clients converge after crashes: clear dead creates' claims too.
+    if (force) (void)sweep_abandoned_claims(root);
     auto opened = open_container_dir(root, id, /*lock=*/true);
     if (!opened) {
         // --force also clears what a crashed create or delete left behind.

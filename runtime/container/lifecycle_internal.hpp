@@ -36,9 +36,12 @@ Result<void> kill_and_wait(const Record &record);
 
 }  // namespace ocrt::container::detail
 
-#include <ocrt/cgroups/manager.hpp>
-
 #include <memory>
+
+namespace ocrt::cgroups {
+class Manager;     // <ocrt/cgroups/manager.hpp>
+struct Placement;
+}  // namespace ocrt::cgroups
 
 namespace ocrt::container::detail {
 

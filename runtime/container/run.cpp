@@ -5,6 +5,7 @@
 // subreaper), so waitpid sees its exit. Signals are blocked before create and read
 // from a signalfd, so none that arrives while the container is set up is lost;
 // the init's own mask is reset before its execve.
+#include "foreground.hpp"
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/log.hpp>
@@ -21,96 +22,6 @@
 namespace ocrt::container {
 namespace {
 
-// What the user may want the container to get. Not the synchronous faults (SEGV,
-// BUS, FPE, ILL, TRAP, SYS: those are ours), not SIGPIPE (about our own writes).
-// SIGCHLD is added to the blocked set separately: it is how we learn of the exit.
-sigset_t forwarded_signals() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGALRM, SIGCONT, SIGTSTP,
-                    SIGTTIN, SIGTTOU, SIGURG, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGXCPU, SIGXFSZ})
-        sigaddset(&set, sig);
-    for (int sig = SIGRTMIN; sig <= SIGRTMAX; ++sig) sigaddset(&set, sig);
-    return set;
-}
-
-// Blocks the forwarded signals and SIGCHLD for its lifetime and reads them from a signalfd.
-class SignalRouting {
-public:
-    static Result<SignalRouting> install() {
-        sigset_t blocked = forwarded_signals();
-        sigaddset(&blocked, SIGCHLD);
-        SignalRouting routing;
-        if (::sigprocmask(SIG_BLOCK, &blocked, &routing.previous_) != 0) {
-            int err = errno;
-            return Error(err, "block signals");
-        }
-        routing.restore_ = true;
-        int fd = ::signalfd(-1, &blocked, SFD_CLOEXEC);
-        if (fd < 0) {
-            int err = errno;
-            return Error(err, "create signalfd");
-        }
-        routing.fd_.reset(fd);
-        return routing;
-    }
-
-    SignalRouting(SignalRouting &&other) noexcept
-        : fd_(std::move(other.fd_)), previous_(other.previous_), restore_(std::exchange(other.restore_, false)) {}
-    SignalRouting &operator=(SignalRouting &&) = delete;
-    ~SignalRouting() {
-        fd_.reset();
-        if (restore_) ::sigprocmask(SIG_SETMASK, &previous_, nullptr);
-    }
-
-    // The next signal that arrived (blocking).
-    Result<int> next() const {
-        signalfd_siginfo info{};
-        for (;;) {
-            ssize_t got = ::read(fd_.get(), &info, sizeof info);
-            if (got == static_cast<ssize_t>(sizeof info)) return static_cast<int>(info.ssi_signo);
-            if (got < 0 && errno == EINTR) continue;
-            int err = got < 0 ? errno : EIO;
-            return Error(err, "read signalfd");
-        }
-    }
-
-private:
-    SignalRouting() { sigemptyset(&previous_); }
-
-    unique_fd fd_;
-    sigset_t previous_;
-    bool restore_ = false;
-};
-
-int exit_code(int wait_status) {
-    if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-    return WEXITSTATUS(wait_status);
-}
-
-// Reaps every exited child (orphans reparented to us included); the init's status once it is among them.
-std::optional<int> reap_children(pid_t init) {
-    std::optional<int> init_code;
-    for (;;) {
-        int status = 0;
-        pid_t reaped = ::waitpid(-1, &status, WNOHANG);
-        if (reaped <= 0) return init_code;
-        if (reaped == init) init_code = exit_code(status);
-    }
-}
-
-Result<int> forward_until_exit(const SignalRouting &routing, pid_t init) {
-    for (;;) {
-        int sig = OCRT_TRY(routing.next());
-        if (sig == SIGCHLD) {
-            if (auto code = reap_children(init)) return *code;
-            continue;
-        }
-        // ESRCH: it is exiting; its SIGCHLD follows.
-        ::kill(init, sig);
-    }
-}
-
 // start, or on failure the container goes again (the init is killed and reaped).
 Result<void> start_or_discard(const CreateOptions &options, pid_t init) {
     auto started = start(options.root, options.id);
@@ -125,6 +36,8 @@ Result<void> start_or_discard(const CreateOptions &options, pid_t init) {
 
 }  // namespace
 
+using detail::SignalRouting;
+
 Result<int> run(const RunOptions &options) {
     const CreateOptions &create = options.create;
     if (options.detach) {
@@ -137,7 +50,7 @@ Result<int> run(const RunOptions &options) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     detail::CreatedInit init = OCRT_TRY(detail::create_container(create));
     OCRT_TRY(start_or_discard(create, init.pid));
-    int code = OCRT_TRY(forward_until_exit(routing, init.pid));
+    int code = OCRT_TRY(detail::forward_until_exit(routing, init.pid));
     if (!options.keep) {
         // The exit code is the result that matters; a failed delete is only reported.
         if (auto removed = remove(create.root, create.id, /*force=*/false); !removed)

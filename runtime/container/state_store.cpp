@@ -158,6 +158,41 @@ Result<ContainerDir> open_container_dir(const std::string &root, const std::stri
     return ContainerDir(path, std::move(dir), std::move(container_lock));
 }
 
+namespace {
+
+// A claim whose lock we can take lost its creator: record locks die with their
+// holder. Only a claim with no state.json yet may be a creator between mkdtemp and
+// its lock, so those are left alone until they are clearly old.
+bool claim_abandoned(const std::string &path) {
+    auto dir = open_dir(path);
+    if (!dir) return false;
+    int lock_fd = ::openat(dir->get(), kLockFileName, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (lock_fd < 0) {
+        struct stat info;
+        return ::fstat(dir->get(), &info) == 0 && ::time(nullptr) - info.st_mtime > kUnlockedClaimGraceSeconds;
+    }
+    ::close(lock_fd);
+    auto lock = ContainerLock::open(*dir);
+    if (!lock) return false;
+    auto taken = lock->try_lock();
+    return taken && *taken;
+}
+
+}  // namespace
+
+Result<int> sweep_abandoned_claims(const std::string &root) {
+    std::error_code ec;
+    std::filesystem::directory_iterator entries(root, ec);
+    if (ec) return ec.value() == ENOENT ? Result<int>(0) : Result<int>(Error(ec.value(), "read " + in_quotes(root)));
+    int removed = 0;
+    for (const auto &entry : entries) {
+        std::string name = entry.path().filename();
+        if (name.rfind(kClaimPrefix, 0) != 0 || !claim_abandoned(entry.path())) continue;
+        if (remove_tree(entry.path())) ++removed;
+    }
+    return removed;
+}
+
 Result<void> remove_tree(const std::string &path) {
     std::error_code ec;
     std::filesystem::remove_all(path, ec);  // does not follow symlinks

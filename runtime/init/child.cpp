@@ -2,8 +2,8 @@
 // the one drawn in sync.hpp; every stage records itself in ctx.stage so the single
 // Error the child reports names where it failed.
 #include "child.hpp"
+#include "identity.hpp"
 
-#include <ocrt/linux/capabilities.hpp>
 #include <ocrt/linux/masked_paths.hpp>
 #include <ocrt/linux/process_setup.hpp>
 #include <ocrt/linux/rootfs.hpp>
@@ -99,15 +99,9 @@ Result<void> fork_into_namespaces(ChildContext &ctx) {
 Result<void> join_session_keyring(ChildContext &ctx) {
     ctx.stage = Stage::Keyring;
     if (ctx.options.no_new_keyring) return ok();
-    std::string name = "_ses." + ctx.options.id;
-    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str(), 0, 0, 0) >= 0) return ok();
-    int err = errno;
-    // No keyring support, or a user namespace that may not create one: carry on without.
-    if (err == ENOSYS || err == EACCES) {
-        (void)ctx.channel.send_log(log::Level::debug, "session keyring not created: " + Error(err, "").render());
-        return ok();
-    }
-    return Error(err, "join session keyring \"" + name + "\"");
+    return join_container_keyring(ctx.options.id, [&ctx](const std::string &note) {
+        (void)ctx.channel.send_log(log::Level::debug, note);
+    });
 }
 
 Result<void> set_up_rootfs(ChildContext &ctx) {
@@ -123,24 +117,13 @@ Result<void> set_up_rootfs(ChildContext &ctx) {
     return os::mask_paths(ctx.config.linux_->masked_paths, ctx.kernel);
 }
 
-// Names and limits first; the user switch drops privileges, so it comes last.
+// Names first; the rest is shared with `ocrt exec` (identity.hpp).
 Result<void> set_identity(ChildContext &ctx) {
     ctx.stage = Stage::Identity;
     OCRT_TRY(os::set_uts_names(ctx.config, ctx.kernel));
-    OCRT_TRY(os::apply_rlimits(ctx.process().rlimits, ctx.kernel));
-    // No capabilities object: the sets are left as they are (as runc does).
-    std::optional<os::CapabilitySets> sets;
-    int last_cap = os::kernel_last_capability();
-    if (const auto &capabilities = ctx.process().capabilities) {
-        sets = OCRT_TRY(os::capability_sets(*capabilities));
-        // config.md: warn about, but do not fail on, what cannot be granted.
-        for (const auto &name : os::remove_ungrantable(*sets, os::grantable_capabilities(last_cap)))
-            (void)ctx.channel.send_log(log::Level::warning, "capability \"" + name + "\" cannot be granted: skipped");
-    }
-    OCRT_TRY(os::switch_user(ctx.process().user, sets ? &*sets : nullptr, last_cap, ctx.kernel));
-    if (sets) OCRT_TRY(os::set_capability_sets(*sets, last_cap));
-    if (ctx.process().no_new_privileges) OCRT_TRY(ctx.kernel.prctl(PR_SET_NO_NEW_PRIVS, 1));
-    return os::enter_cwd(ctx.process(), ctx.kernel);
+    return apply_process_identity(ctx.process(), ctx.kernel, [&ctx](const std::string &warning) {
+        (void)ctx.channel.send_log(log::Level::warning, warning);
+    });
 }
 
 // A missing executable fails `create`, as with runc.
@@ -149,12 +132,14 @@ Result<std::string> resolve_executable(ChildContext &ctx) {
     return os::find_executable(ctx.process());
 }
 
-// From here on the init outlives `ocrt create`, which exits once it reads Ready.
+// The init may outlive `ocrt create` only once state.json names it (Committed):
+// until then a create killed at any moment takes its init along.
 Result<void> report_ready(ChildContext &ctx) {
     ctx.stage = Stage::WaitStart;
-    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, 0));
     OCRT_TRY(install_wait_signal_handlers());
     OCRT_TRY(ctx.channel.send(MsgType::Ready));
+    OCRT_TRY(ctx.channel.expect(MsgType::Committed));
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, 0));
     ctx.channel.close();
     return ok();
 }

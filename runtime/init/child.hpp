@@ -37,6 +37,9 @@ struct ChildContext {
 // Lets `ocrt kill` end a created init: PID 1 ignores signals it has no handler for.
 Result<void> install_wait_signal_handlers();
 
+// Preserved fds 3..3+N-1 must reach the user process whatever flags the caller gave them.
+Result<void> clear_cloexec_on_preserved(int preserve_fds);
+
 // _exit, flushing coverage data first in coverage builds; never exit().
 [[noreturn]] void child_exit(int code);
 

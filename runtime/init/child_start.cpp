@@ -18,7 +18,9 @@ constexpr int kWaitSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUS
 
 extern "C" void exit_on_signal(int sig) { _exit(128 + sig); }
 
-// Preserved fds must reach the user process whatever flags the caller gave them.
+}  // namespace
+
+// Preserved fds must reach the user process whatever flags the caller gave them (also exec_child.cpp).
 Result<void> clear_cloexec_on_preserved(int preserve_fds) {
     for (int fd = 3; fd < 3 + preserve_fds; ++fd) {
         if (::fcntl(fd, F_SETFD, 0) == 0 || errno == EBADF) continue;
@@ -27,6 +29,8 @@ Result<void> clear_cloexec_on_preserved(int preserve_fds) {
     }
     return ok();
 }
+
+namespace {
 
 Result<void> exec_user_process(ChildContext &ctx, const std::string &executable) {
     ctx.stage = Stage::Exec;

@@ -6,6 +6,10 @@
 #include <ocrt/init/sequence.hpp>
 #include <ocrt/linux/userns.hpp>
 
+#include <fcntl.h>
+
+#include <cerrno>
+
 namespace ocrt::init {
 namespace {
 
@@ -60,8 +64,23 @@ Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::C
         return fail(guard, channel, std::move(done).error());
     auto start_time = process_start_time(guard.pid());
     if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));
+    unique_fd sync(::fcntl(channel.fd(), F_DUPFD_CLOEXEC, 3));
+    if (!sync) {
+        int err = errno;
+        return fail(guard, channel, Error(err, "keep the sync socket"));
+    }
     channel.close();
-    return LaunchedInit{guard.release(), *start_time};
+    return LaunchedInit{guard.release(), *start_time, std::move(sync)};
+}
+
+Result<void> commit_init(LaunchedInit &launched) {
+    ParentChannel channel(std::move(launched.sync));
+    OCRT_TRY(channel.send(MsgType::Committed));
+    // The init closes its end once it no longer dies with us: that EOF is the answer.
+    auto after = channel.receive();
+    if (after) return Error("protocol violation: got " + msg_type_name(after->type) + " after Committed");
+    if (after.error().message() == kInitExitedMessage && after.error().context().empty()) return ok();
+    return std::move(after).error();
 }
 
 }  // namespace ocrt::init

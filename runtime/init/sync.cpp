@@ -11,6 +11,7 @@ std::string msg_type_name(MsgType type) {
     case MsgType::Ready: return "Ready";
     case MsgType::Error: return "Error";
     case MsgType::Log: return "Log";
+    case MsgType::Committed: return "Committed";
     }
     return "type " + std::to_string(static_cast<unsigned>(type));
 }

@@ -13,7 +13,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/keyctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -149,6 +151,15 @@ void print_fds() {
     print_kv("fds", join_numbers(fds));
 }
 
+// keyring.session=<serial> of our session keyring (exec: the container's, not the caller's).
+void print_session_keyring() {
+    long serial = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+    if (serial < 0)
+        print_kv("keyring.session", std::string("error: ") + std::strerror(errno));
+    else
+        print_kv("keyring.session", static_cast<long long>(serial));
+}
+
 // ns.<type>=<inode>, taken from the "type:[inode]" link text.
 void print_namespaces() {
     static const char *types[] = {"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children",
@@ -248,6 +259,7 @@ int main(int argc, char **argv) {
         print_status_fields();
         print_fds();
         print_namespaces();
+        print_session_keyring();
         print_clocks();
         print_env();
         return 0;

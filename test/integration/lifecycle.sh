@@ -26,6 +26,8 @@ assert_eq "$pid_text" "$(state_field "$id" pid)" "state pid equals the pid file"
 assert_true "container init is alive after create" pid_alive "$pid_text"
 assert_eq "$bundle" "$(state_field "$id" bundle)" "state bundle is the absolute bundle path"
 assert_eq "$id" "$(state_field "$id" id)" "state id"
+assert_eq "$(sha256sum < "$bundle/config.json")" "$(sha256sum < "$STATE/$id/config.json" 2>/dev/null)" \
+    "create keeps the config it parsed in the state dir"
 sleep 0.3
 if [ -e "$shared/ran" ]; then
     fail "process.args must not run before start (runtime.md Lifecycle step 2)" "\"$shared/ran\" exists before start"

@@ -19,5 +19,6 @@ extern const Command resume_command;
 extern const Command ps_command;
 extern const Command update_command;
 extern const Command events_command;
+extern const Command exec_command;
 
 }  // namespace ocrt::cli

@@ -114,3 +114,37 @@ TEST_CASE("no table defines a name or alias twice", "[command_flags]") {
         CHECK(names.count("h") == 0);
     }
 }
+
+TEST_CASE("exec command lines of conmon-rs, containerd and by hand", "[command_flags]") {
+    // conmon-rs: flags, the id, then the command whose own flags are not ours.
+    ParsedArgs conmon_rs = parse_ok(exec_flags(),
+                                    {"-d", "--pid-file=/run/p.pid", "abc", "sh", "-c", "echo -e x", "--tty"},
+                                    FlagOrder::stop_at_first_positional);
+    CHECK(conmon_rs.flags.enabled("detach"));
+    CHECK(conmon_rs.flags.value("pid-file") == "/run/p.pid");
+    CHECK_FALSE(conmon_rs.flags.has("tty"));
+    CHECK(conmon_rs.positionals == std::vector<std::string>{"abc", "sh", "-c", "echo -e x", "--tty"});
+
+    ParsedArgs containerd = parse_ok(exec_flags(),
+                                     {"--process", "/tmp/runc-process1", "--detach", "--pid-file", "/b/e.pid",
+                                      "--console-socket", "/tmp/pty.sock", "abc"},
+                                     FlagOrder::stop_at_first_positional);
+    CHECK(containerd.flags.value("process") == "/tmp/runc-process1");
+    CHECK(containerd.flags.value("console-socket") == "/tmp/pty.sock");
+    CHECK(containerd.positionals == std::vector<std::string>{"abc"});
+
+    ParsedArgs hand = parse_ok(exec_flags(),
+                               {"-e", "A=1", "--env=B=2", "-c", "CAP_KILL", "--cap", "CAP_SYS_ADMIN", "-g", "5",
+                                "--additional-gids=6", "-u", "1:2", "-t", "-p", "p.json", "--no-new-privs",
+                                "--cwd", "/tmp", "--preserve-fds", "2", "--ignore-paused", "abc", "true"},
+                               FlagOrder::stop_at_first_positional);
+    CHECK(hand.flags.all("env") == std::vector<std::string>{"A=1", "B=2"});
+    CHECK(hand.flags.all("cap") == std::vector<std::string>{"CAP_KILL", "CAP_SYS_ADMIN"});
+    CHECK(hand.flags.all("additional-gids") == std::vector<std::string>{"5", "6"});
+    CHECK(hand.flags.value("user") == "1:2");
+    CHECK(hand.flags.enabled("tty"));
+    CHECK(hand.flags.value("process") == "p.json");
+    CHECK(hand.flags.enabled("no-new-privs"));
+    CHECK(hand.flags.enabled("ignore-paused"));
+    CHECK(hand.flags.all("missing").empty());
+}

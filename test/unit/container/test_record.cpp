@@ -86,3 +86,15 @@ TEST_CASE("only a pid namespace without a path is private", "[record]") {
     config.linux_->namespaces.back().path.clear();
     CHECK(has_private_pid_namespace(config));
 }
+
+TEST_CASE("create --no-new-keyring is recorded for exec", "[record]") {
+    Record original = sample_record();
+    original.no_new_keyring = true;
+    auto back = record_from_json(record_to_json(original));
+    REQUIRE(back);
+    CHECK(back->no_new_keyring);
+    original.no_new_keyring = false;
+    back = record_from_json(record_to_json(original));
+    REQUIRE(back);
+    CHECK_FALSE(back->no_new_keyring);
+}

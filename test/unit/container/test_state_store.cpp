@@ -214,3 +214,57 @@ TEST_CASE("destroy removes the state dir; remove_tree accepts a missing path", "
     CHECK(::lstat((tmp / "root/c1").c_str(), &info) != 0);
     CHECK(remove_tree(tmp / "root/c1"));
 }
+
+namespace {
+
+// A "~creating-" claim as a create leaves it while it runs: lock file and state.json.
+std::string make_claim(const TempDir &root, const std::string &suffix) {
+    std::string name = std::string(kClaimPrefix) + suffix;
+    root.write(name + "/state.json", "{}");
+    root.write(name + "/lock", "");
+    return root / name;
+}
+
+bool exists(const std::string &path) {
+    struct stat info;
+    return ::lstat(path.c_str(), &info) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("sweeping removes claims whose creator died and keeps live ones and containers", "[state_store]") {
+    TempDir root;
+    std::string dead = make_claim(root, "dead01");
+    std::string live = make_claim(root, "live01");
+    std::string fresh = root / (std::string(kClaimPrefix) + "fresh1");
+    root.mkdir(std::string(kClaimPrefix) + "fresh1");  // mkdtemp done, lock not yet taken
+    REQUIRE(claim_container_dir(root.path(), "real", record_for("real")));
+
+    // A live creator holds its claim's record lock.
+    Gate locked, done;
+    pid_t holder = spawn([&] {
+        int dir = ::open(live.c_str(), O_RDONLY | O_DIRECTORY);
+        auto lock = ContainerLock::open(dir);
+        if (!lock || !lock->try_lock() || !*lock->try_lock()) return 1;
+        locked.open();
+        done.wait();
+        return 0;
+    });
+    locked.wait();
+
+    auto removed = sweep_abandoned_claims(root.path());
+    done.open();
+    CHECK(wait_for(holder) == 0);
+    REQUIRE(removed);
+    CHECK(*removed == 1);
+    CHECK_FALSE(exists(dead));
+    CHECK(exists(live));
+    CHECK(exists(fresh));
+    CHECK(exists(root / "real/state.json"));
+}
+
+TEST_CASE("sweeping a root that does not exist is not an error", "[state_store]") {
+    auto removed = sweep_abandoned_claims("/nonexistent/ocrt-root");
+    REQUIRE(removed);
+    CHECK(*removed == 0);
+}

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -157,4 +158,57 @@ TEST_CASE("a ChildPid naming a stranger is refused and the stranger lives", "[in
     ::kill(stranger, SIGKILL);
     ::kill(holder, SIGKILL);
     REQUIRE(::waitpid(holder, nullptr, 0) == holder);
+}
+
+TEST_CASE("commit_init sends Committed and returns once the init let go of the sync socket", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        if (!channel.expect(MsgType::Committed)) return 2;
+        channel.close();
+        ::pause();
+        return 0;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE(launched.has_value());
+    REQUIRE(launched->sync.valid());
+    CHECK((::fcntl(launched->sync.get(), F_GETFD) & FD_CLOEXEC) != 0);
+    REQUIRE(commit_init(*launched));
+    CHECK(::kill(child.pid, 0) == 0);  // still waiting for start
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("an init that errs instead of letting go fails commit_init with its error", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        if (!channel.expect(MsgType::Committed)) return 2;
+        (void)channel.send_error(Stage::WaitStart, Error(EPERM, "clear parent-death signal"));
+        return 1;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE(launched.has_value());
+    auto committed = commit_init(*launched);
+    REQUIRE_FALSE(committed);
+    CHECK(committed.error().render().find("clear parent-death signal") != std::string::npos);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("a killed ocrt create takes a not yet committed init along (EOF on the sync socket)", "[init][parent]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        // The parent's end closes without Committed: expect() reports the parent gone.
+        return channel.expect(MsgType::Committed) ? 0 : 3;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, kConfig, plan, kernel);
+    REQUIRE(launched.has_value());
+    launched->sync.reset();  // what the kernel does when create dies
+    int status = 0;
+    REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
+    CHECK(WEXITSTATUS(status) == 3);
 }

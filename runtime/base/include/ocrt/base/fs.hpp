@@ -45,8 +45,10 @@ Result<unique_fd> open_path(const std::string &path, int flags, mode_t mode = 0)
 // The whole content of a file (works for /proc files that report size 0).
 Result<std::string> read_file(const std::string &path);
 
-// Replaces dir/name atomically: a temporary file in dir, fsync, rename over
-// name, fsync of dir. A failure leaves the old content and no temporary file.
+// Replaces dir/name atomically: a temporary file in dir, renamed over name, so a
+// crash of ocrt at any point leaves the old or the new content, never a mix. No
+// fsync: state lives on tmpfs (/run) and does not outlive the machine anyway,
+// and fsync was most of the time of a create on disk-backed roots.
 Result<void> write_file_atomic(borrowed_fd dir, const std::string &name, const std::string &content, mode_t mode);
 
 namespace detail {

@@ -36,9 +36,12 @@ public:
     std::string value(std::string_view name, std::string_view fallback = {}) const;
     // For boolean flags: present and not set to false.
     bool enabled(std::string_view name) const;
+    // Every value given, in order, for repeatable flags (exec --env/--cap).
+    std::vector<std::string> all(std::string_view name) const;
 
 private:
     std::map<std::string, std::string, std::less<>> values_;
+    std::map<std::string, std::vector<std::string>, std::less<>> all_values_;
 };
 
 enum class FlagOrder {

@@ -10,6 +10,7 @@ namespace ocrt::cli {
 
 std::span<const FlagSpec> create_flags();  // --bundle/-b --pid-file --console-socket --pidfd-socket ...
 std::span<const FlagSpec> run_flags();     // create's flags + --detach/-d --keep --no-subreaper
+std::span<const FlagSpec> exec_flags();    // --process/-p --detach/-d --tty/-t --env/-e --user/-u --cap/-c ...
 std::span<const FlagSpec> kill_flags();    // --all/-a
 std::span<const FlagSpec> delete_flags();  // --force/-f
 std::span<const FlagSpec> list_flags();    // --format/-f --quiet/-q

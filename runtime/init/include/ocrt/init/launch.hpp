@@ -3,7 +3,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
-#include <ocrt/cgroups/manager.hpp>
+#include <ocrt/base/unique_fd.hpp>
 #include <ocrt/spec/config.hpp>
 
 #include <sys/types.h>
@@ -11,6 +11,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+namespace ocrt::cgroups {
+class Manager;  // <ocrt/cgroups/manager.hpp>
+}
 
 namespace ocrt::init {
 
@@ -31,12 +35,17 @@ struct LaunchOptions {
 struct LaunchedInit {
     pid_t pid = 0;                    // host pid of the container's init (after any second fork)
     unsigned long long start_time = 0; // field 22 of /proc/<pid>/stat, guards against pid reuse
+    unique_fd sync;                   // our end of the sync socket, until commit_init
 };
 
 // Clones the init and runs the protocol until it reports Ready (it then waits for
 // start). On any failure the child is killed and reaped and the child's own error is
 // returned (with its errno). Nothing is left running.
 Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions &options);
+
+// Once state.json records the init: tells it that it may outlive us, and waits
+// until it has let go of us. Before this, the init dies with ocrt (sync.hpp).
+Result<void> commit_init(LaunchedInit &launched);
 
 // `start`: tells the waiting init in state_dir to exec the user process. Returns
 // once the init has called execve, or the init's error if it failed before that.

@@ -21,7 +21,12 @@
 //                                                 keyring, mounts, pivot_root, names,
 //                                                 rlimits, user, cwd, executable lookup
 //                 <------------------------------ Ready
-//   read start time, return "created"             close sync socket, accept() on start.sock
+//   read start time, write state.json, pid file
+//   Committed --------------------------------->  clear pdeathsig, close sync socket
+//   (EOF) return "created"                        accept() on start.sock
+//
+//   Until Committed the init dies with ocrt create (pdeathsig, or EOF for a grandchild):
+//   no init is ever alive without a state.json that names it.
 //
 //   Any time: C -> P Log(level, text) is forwarded to the logger and skipped;
 //             C -> P Error(errno, stage, text) ends the protocol, the child _exit(1)s.
@@ -56,8 +61,9 @@ enum class MsgType : std::uint8_t {
     Ready = 5,         // C->P: setup done, now waiting for start
     Error = 6,         // C->P: fatal; err, stage and text; the child _exits after it
     Log = 7,           // C->P: a log record; level in flags, text
+    Committed = 8,     // P->C: state.json records the init; it may now outlive ocrt create
 };
-inline constexpr std::uint8_t kMaxMsgType = 7;
+inline constexpr std::uint8_t kMaxMsgType = 8;
 
 enum class Stage : std::uint8_t {
     None = 0,

@@ -1,0 +1,350 @@
+// `ocrt exec` (exec.hpp): the parent's half and the child's stages. The child
+// follows the rules of the init's child (child.hpp): it never returns into the
+// parent's frames, catches everything, reports one Error and _exits.
+#include <ocrt/init/exec.hpp>
+
+#include "child.hpp"
+#include "exec_child.hpp"
+#include "child_guard.hpp"
+#include "identity.hpp"
+#include "proc_stat.hpp"
+
+#include <ocrt/base/log.hpp>
+#include <ocrt/init/launch.hpp>
+#include <ocrt/linux/process_setup.hpp>
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <exception>
+#include <utility>
+
+namespace ocrt::init {
+namespace {
+
+struct NamespaceName {
+    std::string_view name;  // as in /proc/<pid>/ns/
+    int flag;
+};
+
+// setns order for per-namespace joins: user first (it grants the rights the
+// others need), mount last (it moves our root).
+constexpr std::array<NamespaceName, 8> kNamespaces = {{
+    {"user", CLONE_NEWUSER},
+    {"ipc", CLONE_NEWIPC},
+    {"uts", CLONE_NEWUTS},
+    {"net", CLONE_NEWNET},
+    {"pid", CLONE_NEWPID},
+    {"cgroup", CLONE_NEWCGROUP},
+    {"time", CLONE_NEWTIME},
+    {"mnt", CLONE_NEWNS},
+}};
+
+std::string proc_path(pid_t pid, std::string_view rest) {
+    return "/proc/" + std::to_string(pid) + "/" + std::string(rest);
+}
+
+std::vector<NamespaceId> namespace_ids(const std::string &proc_dir) {
+    std::vector<NamespaceId> ids;
+    for (const auto &ns : kNamespaces) {
+        struct stat info {};
+        NamespaceId id{std::string(ns.name), 0};
+        if (::stat((proc_dir + "/ns/" + std::string(ns.name)).c_str(), &info) == 0) id.inode = info.st_ino;
+        ids.push_back(std::move(id));
+    }
+    return ids;
+}
+
+bool pidfd_alive(int pidfd) { return ::syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0) == 0; }
+
+// A pidfd that names the recorded init: opened first, then the start time checked,
+// so a pid reused before the open cannot pass.
+Result<unique_fd> open_init_pidfd(pid_t pid, unsigned long long start_time, int min_fd) {
+    long fd = ::syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ESRCH) return Error("container not running");
+        return Error(err, "pidfd_open init " + std::to_string(pid));
+    }
+    unique_fd pidfd(static_cast<int>(fd));
+    auto started = process_start_time(pid);
+    if (!started || *started != start_time) return Error("container not running");
+    return move_fd_at_least(std::move(pidfd), min_fd);
+}
+
+// Kernels before 5.8 cannot setns() with a pidfd: open every namespace first (a
+// join changes what /proc paths mean), check the init was still the one we
+// verified, then join them one by one in kNamespaces order.
+Result<void> join_one_by_one(ExecChild &ctx) {
+    std::vector<std::pair<unique_fd, int>> opened;
+    for (const auto &ns : kNamespaces) {
+        if ((ctx.join_flags & ns.flag) == 0) continue;
+        std::string path = proc_path(ctx.init_pid, "ns/" + std::string(ns.name));
+        unique_fd fd = OCRT_TRY(ctx.kernel.openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0));
+        opened.emplace_back(std::move(fd), ns.flag);
+    }
+    if (!pidfd_alive(ctx.pidfd.get())) return Error("container not running");
+    for (auto &[fd, flag] : opened) {
+        if (auto joined = ctx.kernel.setns(fd, flag); !joined) return std::move(joined).error().wrap("join namespace");
+    }
+    return ok();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- child side
+
+Result<void> guard_exec_child(ExecChild &ctx) {
+    ctx.stage = Stage::Spawn;
+    OCRT_TRY(ctx.kernel.prctl(PR_SET_PDEATHSIG, SIGKILL));
+    if (::getppid() != ctx.parent_pid) child_exit(1);
+    return ctx.kernel.prctl(PR_SET_DUMPABLE, 0);
+}
+
+// Every namespace of the init at once (user first, as the kernel orders them).
+Result<void> join_container_namespaces(ExecChild &ctx) {
+    ctx.stage = Stage::Namespaces;
+    if (ctx.join_flags == 0) return ok();
+    auto joined = ctx.kernel.setns(ctx.pidfd, ctx.join_flags);
+    if (!joined && joined.error().code() == EINVAL) return join_one_by_one(ctx);
+    if (!joined) return std::move(joined).error().wrap("join the namespaces of init " + std::to_string(ctx.init_pid));
+    return ok();
+}
+
+// Joining a mount namespace puts us at its root mount; the init may have another
+// root (--no-pivot chroots): take exactly the init's.
+Result<void> enter_init_root(ExecChild &ctx) {
+    OCRT_TRY(ctx.kernel.fchdir(ctx.init_root));
+    OCRT_TRY(ctx.kernel.chroot("."));
+    ctx.init_root.reset();
+    return ok();
+}
+
+namespace {
+
+// Joining a pid (or time) namespace only applies to children. The intermediate
+// reports the grandchild's host pid and exits; the grandchild returns.
+Result<void> fork_into_pid_namespace(ExecChild &ctx) {
+    pid_t grandchild = ::fork();
+    if (grandchild < 0) {
+        int err = errno;
+        return Error(err, "fork exec process into the container's pid namespace");
+    }
+    if (grandchild == 0) {
+        ctx.pidfd.reset();
+        return ok();
+    }
+    if (!ctx.channel.send(MsgType::ChildPid, grandchild)) {
+        ::kill(grandchild, SIGKILL);
+        child_exit(1);
+    }
+    child_exit(0);
+}
+
+// HOOK(terminal): process.terminal / --console-socket for exec. The terminal
+// helper's pty code goes here (allocate in the container's devpts, send the master,
+// make the slave fds 0-2). exec.cpp refuses terminals until it exists.
+Result<void> set_up_exec_terminal(ExecChild &ctx) {
+    (void)ctx;
+    return ok();
+}
+
+// HOOK(lsm): process.apparmorProfile / selinuxLabel (--apparmor, --process-label),
+// applied on exec like the init's (confine helper's LSM code).
+Result<void> apply_exec_lsm_labels(ExecChild &ctx) {
+    (void)ctx;
+    return ok();
+}
+
+// HOOK(seccomp): the container's linux.seccomp filter (ctx.config.linux_->seccomp),
+// loaded last before execve when noNewPrivileges is set, before the capability
+// drop otherwise (seccomp helper's code, as in the init).
+Result<void> load_exec_seccomp_filter(ExecChild &ctx) {
+    (void)ctx;
+    return ok();
+}
+
+Result<void> exec_stages(ExecChild &ctx) {
+    OCRT_TRY(guard_exec_child(ctx));
+    ctx.stage = Stage::Cgroup;
+    OCRT_TRY(ctx.channel.expect(MsgType::Continue));
+    OCRT_TRY(join_container_namespaces(ctx));
+    OCRT_TRY(enter_init_root(ctx));
+    OCRT_TRY(fork_into_pid_namespace(ctx));
+    OCRT_TRY(set_up_exec_terminal(ctx));
+    ctx.stage = Stage::Keyring;
+    if (!ctx.keyring_id.empty()) {
+        OCRT_TRY(join_container_keyring(ctx.keyring_id, [&ctx](const std::string &note) {
+            (void)ctx.channel.send_log(log::Level::debug, note);
+        }));
+    }
+    ctx.stage = Stage::Identity;
+    OCRT_TRY(apply_process_identity(ctx.process, ctx.kernel, [&ctx](const std::string &warning) {
+        (void)ctx.channel.send_log(log::Level::warning, warning);
+    }));
+    ctx.stage = Stage::Security;
+    OCRT_TRY(apply_exec_lsm_labels(ctx));
+    OCRT_TRY(load_exec_seccomp_filter(ctx));
+    ctx.stage = Stage::Exec;
+    std::string executable = OCRT_TRY(os::find_executable(ctx.process));
+    OCRT_TRY(clear_cloexec_on_preserved(ctx.preserve_fds));
+    // Returns only on failure; on success the CLOEXEC channel closes: EOF for the parent.
+    return os::exec_process(ctx.process, executable, ctx.preserve_fds, ctx.kernel);
+}
+
+[[noreturn]] void run_exec_child(ExecChild &ctx) noexcept {
+    try {
+        auto failed = exec_stages(ctx);
+        Error error = failed ? Error("exec stages ended without execve") : failed.error();
+        (void)ctx.channel.send_error(ctx.stage, error);
+    } catch (const std::exception &e) {
+        try {
+            (void)ctx.channel.send_error(ctx.stage, Error(std::string("unexpected exception: ") + e.what()));
+        } catch (...) {
+        }
+    } catch (...) {
+    }
+    child_exit(1);
+}
+
+// ---------------------------------------------------------------- parent side
+
+// Waits for the intermediate, which exits 0 right after reporting the grandchild.
+Result<void> reap_intermediate(ChildGuard &guard) {
+    pid_t pid = guard.release();
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno == EINTR) continue;
+        int err = errno;
+        return Error(err, "reap intermediate exec process " + std::to_string(pid));
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return Error("intermediate exec process ended with " + describe_wait_status(status));
+    return ok();
+}
+
+// After ChildPid: Log messages until EOF (execve happened) or the child's Error.
+Result<void> wait_for_execve(ParentChannel &channel) {
+    for (;;) {
+        auto raw = OCRT_TRY(channel.receive_raw());
+        if (!raw) return ok();
+        if (raw->type == MsgType::Error) return child_error(*raw);
+        if (raw->type != MsgType::Log)
+            return Error("protocol violation: got " + msg_type_name(raw->type) + " while waiting for execve");
+        log::write(static_cast<log::Level>(raw->flags & kFlagLevelMask), "exec: " + raw->text);
+    }
+}
+
+Error exited_early(ChildGuard &guard, ParentChannel &channel, Error error) {
+    if (auto from_child = channel.pending_child_error()) error = std::move(*from_child);
+    std::string status = guard.kill_and_reap();
+    if (error.message() == kInitExitedMessage && error.context().empty())
+        return Error("exec process exited unexpectedly" + (status.empty() ? "" : " (" + status + ")"));
+    return error;
+}
+
+Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOptions &options) {
+    ChildGuard guard(child);
+    if (options.before_continue) {
+        if (auto placed = options.before_continue(child); !placed) return exited_early(guard, channel, placed.error());
+    }
+    if (auto sent = channel.send(MsgType::Continue); !sent) return exited_early(guard, channel, sent.error());
+    auto reported = channel.expect(MsgType::ChildPid);
+    if (!reported) return exited_early(guard, channel, std::move(reported).error());
+    pid_t process = reported->value;
+    if (process <= 0)
+        return exited_early(guard, channel, Error("protocol violation: ChildPid " + std::to_string(process)));
+    OCRT_TRY(reap_intermediate(guard));
+    if (auto started = wait_for_execve(channel); !started) {
+        ::kill(process, SIGKILL);  // it exits by itself after an Error; this covers a protocol fault
+        return std::move(started).error();
+    }
+    return process;
+}
+
+Result<void> check_preserved_fds(int preserve_fds) {
+    for (int i = 0; i < preserve_fds; ++i) {
+        if (::fcntl(3 + i, F_GETFD) >= 0) continue;
+        int err = errno;
+        return Error(err, "unable to stat preserved-fd " + std::to_string(i) + " (of " +
+                              std::to_string(preserve_fds) + ")");
+    }
+    return ok();
+}
+
+}  // namespace
+
+std::vector<std::string_view> joinable_namespace_names() {
+    std::vector<std::string_view> names;
+    for (const auto &ns : kNamespaces) names.push_back(ns.name);
+    return names;
+}
+
+int namespaces_to_join(const std::vector<NamespaceId> &target, const std::vector<NamespaceId> &own) {
+    int flags = 0;
+    for (const auto &ns : kNamespaces) {
+        unsigned long long theirs = 0, ours = 0;
+        for (const auto &id : target)
+            if (id.name == ns.name) theirs = id.inode;
+        for (const auto &id : own)
+            if (id.name == ns.name) ours = id.inode;
+        if (theirs != 0 && ours != 0 && theirs != ours) flags |= ns.flag;
+    }
+    return flags;
+}
+
+Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &process, const ExecLaunchOptions &options) {
+    if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
+    OCRT_TRY(check_preserved_fds(options.preserve_fds));
+    LinuxKernel kernel;
+    // Only fds 0..2 and the preserved ones may reach the process (P2).
+    int first_private_fd = 3 + options.preserve_fds;
+    if (auto marked = kernel.close_range(static_cast<unsigned>(first_private_fd), ~0U, CLOSE_RANGE_CLOEXEC); !marked)
+        return std::move(marked).error().wrap("mark inherited fds close-on-exec");
+
+    unique_fd pidfd = OCRT_TRY(open_init_pidfd(options.init_pid, options.init_start_time, first_private_fd));
+    std::string init_dir = proc_path(options.init_pid, "");
+    int join_flags = namespaces_to_join(namespace_ids(init_dir), namespace_ids("/proc/self/"));
+    unique_fd init_root = OCRT_TRY(kernel.openat(AT_FDCWD, init_dir + "root", O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
+    init_root = OCRT_TRY(move_fd_at_least(std::move(init_root), first_private_fd));
+    // Still the verified init after the /proc reads: they described it, not a successor.
+    if (!pidfd_alive(pidfd.get())) return Error("container not running");
+
+    ChannelPair pair = OCRT_TRY(make_channel_pair(first_private_fd));
+    pid_t parent_pid = ::getpid();
+    pid_t child = ::fork();
+    if (child < 0) {
+        int err = errno;
+        return Error(err, "fork exec process");
+    }
+    if (child == 0) {
+        pair.parent.close();
+        ExecChild ctx{config,
+                      process,
+                      kernel,
+                      std::move(pair.child),
+                      std::move(pidfd),
+                      std::move(init_root),
+                      options.init_pid,
+                      join_flags,
+                      options.preserve_fds,
+                      options.keyring_id,
+                      parent_pid};
+        run_exec_child(ctx);
+    }
+    pair.child.close();
+    pidfd.reset();
+    init_root.reset();
+    return drive_exec(child, pair.parent, options);
+}
+
+}  // namespace ocrt::init

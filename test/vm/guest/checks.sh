@@ -1,0 +1,55 @@
+#!/bin/sh
+# Runs in the guest (busybox sh, pure cgroup v2, no systemd): drives ocrt as a user
+# would and reports one "ok - " / "not ok - " line per check, then
+# "VMTEST-SUMMARY passed=N failed=M" for the host to count.
+passed=0
+failed=0
+root=/run/ocrt-vm
+bundle=/bundle
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; }
+check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
+use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
+ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
+field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
+
+check_eq "cgroup2" "$(awk '$2 == "/sys/fs/cgroup" {print $3}' /proc/mounts)" "the guest runs a pure cgroup v2 hierarchy"
+[ -d /sys/fs/cgroup/unified ] && not_ok "no v1 hybrid leftovers" || ok "no v1 hybrid leftovers"
+
+use hello
+out=$(cd "$bundle" && ocrt run vm-hello 2>&1); rc=$?
+check_eq 0 "$rc" "run exits 0 on a cgroup v2 host"
+check_eq "hello from ocrt" "$out" "run prints the container's output"
+
+use exit3
+(cd "$bundle" && ocrt run vm-exit3 >/dev/null 2>&1); rc=$?
+check_eq 3 "$rc" "run returns the container's exit status"
+
+use sleep
+(cd "$bundle" && ocrt create vm-life) && ok "create" || not_ok "create"
+check_eq created "$(field vm-life status)" "state after create"
+ocrt start vm-life && ok "start" || not_ok "start"
+check_eq running "$(field vm-life status)" "state after start"
+pid=$(field vm-life pid)
+ocrt kill vm-life KILL && ok "kill" || not_ok "kill"
+for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(field vm-life status)" = stopped ] && break; sleep 0.2; done
+check_eq stopped "$(field vm-life status)" "state after kill"
+ocrt delete vm-life && ok "delete" || not_ok "delete"
+[ -e "$root/vm-life" ] && not_ok "delete removes the state dir" || ok "delete removes the state dir"
+[ -n "$pid" ] && [ -d "/proc/$pid" ] && not_ok "no process left after delete" || ok "no process left after delete"
+
+use probe
+out=$(cd "$bundle" && ocrt run vm-probe 2>&1); rc=$?
+check_eq 0 "$rc" "ocrt-probe runs in a container with a cgroup namespace"
+case "$out" in *"ns.cgroup="*) ok "the probe reports its cgroup namespace" ;; *) not_ok "the probe reports its cgroup namespace" "$out" ;; esac
+case "$out" in *"hostname=ocrt"*) ok "the probe sees the container's hostname" ;; *) not_ok "the probe sees the container's hostname" "$out" ;; esac
+
+use userns
+out=$(cd "$bundle" && ocrt run vm-userns 2>&1); rc=$?
+check_eq 0 "$rc" "a user-namespaced container runs on the v2 host"
+case "$out" in *"uid=0"*) ok "root inside the user namespace" ;; *) not_ok "root inside the user namespace" "$out" ;; esac
+
+leftover=$(ls "$root" 2>/dev/null | wc -l)
+check_eq 0 "$leftover" "no state dirs are left in --root"
+echo "VMTEST-SUMMARY passed=$passed failed=$failed"

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Writes the guest's config variants next to the bundle, from `ocrt spec`.
+
+usage: make-configs.py SPEC_JSON OUT_DIR
+Each variant is one container the guest checks run: config-<name>.json.
+"""
+import copy
+import json
+import sys
+
+base = json.load(open(sys.argv[1]))
+out = sys.argv[2]
+base["process"]["terminal"] = False
+base["root"]["readonly"] = False
+base["linux"].pop("resources", None)
+
+
+def variant(name, args, edit=None):
+    config = copy.deepcopy(base)
+    config["process"]["args"] = args
+    if edit:
+        edit(config)
+    with open(f"{out}/config-{name}.json", "w") as f:
+        json.dump(config, f, indent=2)
+
+
+def with_cgroup_ns(config):
+    if not any(ns["type"] == "cgroup" for ns in config["linux"]["namespaces"]):
+        config["linux"]["namespaces"].append({"type": "cgroup"})
+
+
+def with_user_ns(config):
+    config["linux"]["namespaces"].append({"type": "user"})
+    config["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    config["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    # A cgroup mount needs rights the mapped root lacks outside its namespace.
+    config["mounts"] = [m for m in config["mounts"] if m["type"] != "cgroup"]
+
+
+variant("hello", ["/bin/sh", "-c", "echo hello from $(hostname)"])
+variant("exit3", ["/bin/sh", "-c", "exit 3"])
+variant("sleep", ["/bin/sleep", "30"])
+variant("probe", ["/bin/ocrt-probe", "all"], with_cgroup_ns)
+variant("userns", ["/bin/ocrt-probe", "all"], with_user_ns)

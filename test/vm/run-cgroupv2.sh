@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Boots a Debian kernel in QEMU (software emulation: this machine's /dev/kvm cannot
+# run a stock kernel) on a busybox initramfs that mounts a pure cgroup v2 hierarchy,
+# and runs guest/checks.sh there against the ocrt under test. Hosts without cgroup
+# v1 are what most users run; this is where ocrt meets them in CI.
+#
+#   bash test/vm/run-cgroupv2.sh        # OCRT, OCRT_PROBE as the integration tests
+#
+# Exit 0 when every guest check passed, 1 otherwise, 77 when QEMU or the kernel
+# package cannot be had here. The kernel .deb is cached in $OCRT_VM_CACHE.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+OCRT=${OCRT:-$top/build/runtime/cli/ocrt}
+OCRT_PROBE=${OCRT_PROBE:-$top/build/test/integration/ocrt-probe}
+cache=${OCRT_VM_CACHE:-/var/cache/ocrt-vm}
+flavour=${OCRT_VM_KERNEL:-cloud-amd64}
+
+skip() { echo "SKIP: vm-cgroupv2: $*"; exit 77; }
+
+[ "$(id -u)" = 0 ] || skip "needs root"
+[ -x "$OCRT" ] || skip "no ocrt binary at \"$OCRT\""
+[ -x "$OCRT_PROBE" ] || skip "no static ocrt-probe (this machine cannot link statically)"
+
+# Debian packages only; idempotent.
+need=()
+for p in qemu-system-x86 busybox-static cpio kmod; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if ((${#need[@]})); then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") \
+        >/dev/null 2>&1 || skip "cannot install ${need[*]}"
+fi
+
+# The kernel: downloaded and unpacked, never installed on the host.
+mkdir -p "$cache"
+kpkg=$(apt-cache depends "linux-image-$flavour" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
+[ -n "$kpkg" ] || skip "no linux-image-$flavour package known to apt"
+kver=${kpkg#linux-image-}
+kdir=$cache/$kpkg
+if [ ! -f "$kdir/boot/vmlinuz-$kver" ]; then
+    (cd "$cache" && apt-get download "$kpkg" >/dev/null 2>&1) || skip "cannot download $kpkg"
+    dpkg -x "$cache/${kpkg}"_*.deb "$kdir.tmp" && mv "$kdir.tmp" "$kdir" || skip "cannot unpack $kpkg"
+    rm -f "$cache/${kpkg}"_*.deb
+fi
+
+work=$(mktemp -d /var/tmp/ocrt-vm.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+bash "$here/build-initramfs.sh" "$work/initramfs.cpio.gz" "$OCRT" "$OCRT_PROBE" "$here/guest" ||
+    { echo "FAIL: vm-cgroupv2: building the initramfs failed"; exit 1; }
+
+if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=(-enable-kvm -cpu host); else accel=(-accel tcg -cpu max); fi
+log=$work/serial.log
+start=$(date +%s.%N)
+timeout 400 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboot -nodefaults \
+    -serial stdio -net none -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initramfs.cpio.gz" \
+    -append "console=ttyS0 panic=-1 quiet" </dev/null >"$log" 2>&1
+echo "vm: kernel $kver, $(echo "$(date +%s.%N) - $start" | bc) s from boot to poweroff"
+# Everything the guest reports is prefixed; the rest of the serial log is kernel noise.
+grep -aE '^(GUEST|ok -|not ok -|    |VMTEST)' "$log" | tr -d '\r'
+summary=$(grep -a '^VMTEST-SUMMARY' "$log" | tr -d '\r' | tail -1)
+[ -n "$summary" ] || { echo "FAIL: vm-cgroupv2: the guest never reported (see the log above)"; tail -20 "$log"; exit 1; }
+passed=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$summary")
+failed=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$summary")
+if [ "${failed:-1}" = 0 ] && [ "${passed:-0}" -gt 0 ]; then
+    echo "PASS: vm-cgroupv2: $passed checks in a pure cgroup v2 guest"
+    exit 0
+fi
+echo "FAIL: vm-cgroupv2: ${failed:-?} of $((passed + failed)) checks failed in the cgroup v2 guest"
+exit 1
