@@ -1,9 +1,11 @@
-// The cgroupfs driver for v1 and hybrid hosts: one directory per hierarchy, the
-// resources written as planned by v1_resources, the freezer for pause.
+// The cgroupfs driver: on v1 and hybrid hosts one directory per hierarchy, the
+// resources written as planned by v1_resources, the freezer for pause; on a pure
+// cgroup v2 host one directory, v2_resources, cgroup.freeze and cgroup.kill.
 #include <ocrt/cgroups/manager.hpp>
 
 #include <ocrt/cgroups/cgroup_path.hpp>
 #include <ocrt/cgroups/v1_resources.hpp>
+#include <ocrt/cgroups/v2_resources.hpp>
 
 #include <signal.h>
 #include <time.h>
@@ -42,7 +44,8 @@ std::optional<int64_t> parse_int(const std::string &text) {
 
 class CgroupfsManager final : public Manager {
 public:
-    CgroupfsManager(Placement placement, CgroupFiles &files) : placement_(std::move(placement)), files_(files) {}
+    CgroupfsManager(Placement placement, CgroupFiles &files)
+        : placement_(std::move(placement)), files_(files), v2_(unified_only(placement_)) {}
 
     const Placement &placement() const override { return placement_; }
 
@@ -60,6 +63,10 @@ public:
             made.push_back(dir);
         }
         placement_.created = made;
+        if (v2_) {
+            enable_controllers();
+            return ok();
+        }
         if (auto prepared = prepare_new_directories(); !prepared) {
             Error failure = std::move(prepared).error();
             (void)destroy();
@@ -88,7 +95,16 @@ public:
             if (!text) return std::nullopt;
             return parse_int(*text);
         };
-        std::vector<FileWrite> writes = OCRT_TRY(plan_v1_writes(resources, probe));
+        if (v2_) {
+            auto controllers = files_.read(*dir_of(kUnifiedKey) + "/cgroup.controllers");
+            std::string available = controllers ? " " + *controllers + " " : "";
+            for (char &c : available)
+                if (c == '\n') c = ' ';
+            probe.has_controller = [available](const std::string &controller) {
+                return available.find(" " + controller + " ") != std::string::npos;
+            };
+        }
+        std::vector<FileWrite> writes = OCRT_TRY(v2_ ? plan_v2_writes(resources, probe) : plan_v1_writes(resources, probe));
         for (const FileWrite &w : writes) OCRT_TRY(files_.write(*dir_of(w.controller) + "/" + w.file, w.value));
         return ok();
     }
@@ -101,6 +117,7 @@ public:
     }
 
     Result<void> freeze() override {
+        if (v2_) return freeze_v2();
         std::string state = OCRT_TRY(freezer_file());
         // FREEZING means some task is not frozen yet; asking again moves it along.
         for (int attempt = 0; attempt < 1000; ++attempt) {
@@ -114,11 +131,13 @@ public:
     }
 
     Result<void> thaw() override {
+        if (v2_) return files_.write(*dir_of(kUnifiedKey) + "/cgroup.freeze", "0");
         std::string state = OCRT_TRY(freezer_file());
         return files_.write(state, "THAWED");
     }
 
     Result<bool> frozen() override {
+        if (v2_) return frozen_dirs(placement_.dirs, files_);
         auto dir = dir_of("freezer");
         if (!dir) return false;
         auto text = files_.read(*dir + "/freezer.state");
@@ -138,7 +157,10 @@ public:
     }
 
     Result<void> signal_all(int signal) override {
-        bool can_freeze = dir_of("freezer").has_value();
+        // cgroup.kill (Linux 5.14) kills every member at once, forks included.
+        if (v2_ && signal == SIGKILL && files_.exists(*dir_of(kUnifiedKey) + "/cgroup.kill"))
+            return files_.write(*dir_of(kUnifiedKey) + "/cgroup.kill", "1");
+        bool can_freeze = v2_ || dir_of("freezer").has_value();
         if (can_freeze) OCRT_TRY(freeze());
         auto members = pids();
         if (members)
@@ -240,6 +262,39 @@ private:
         return ok();
     }
 
+    static bool unified_only(const Placement &placement) {
+        auto unified = placement.dirs.find(kUnifiedKey);
+        if (unified == placement.dirs.end()) return false;
+        for (const auto &[controller, dir] : placement.dirs)
+            if (dir != unified->second) return false;
+        return true;
+    }
+
+    // Each new cgroup2 directory's parent passes down every controller it has (best
+    // effort: a parent with processes of its own cannot, and a limit then fails clearly).
+    void enable_controllers() {
+        for (const std::string &dir : placement_.created) {
+            std::string parent = parent_directory(dir);
+            auto available = files_.read(parent + "/cgroup.controllers");
+            if (!available) continue;
+            std::istringstream in(*available);
+            for (std::string controller; in >> controller;)
+                (void)files_.write(parent + "/cgroup.subtree_control", "+" + controller);
+        }
+    }
+
+    Result<void> freeze_v2() {
+        std::string dir = *dir_of(kUnifiedKey);
+        OCRT_TRY(files_.write(dir + "/cgroup.freeze", "1"));
+        for (int attempt = 0; attempt < 1000; ++attempt) {
+            std::string events = OCRT_TRY(files_.read(dir + "/cgroup.events"));
+            if (events.find("frozen 1") != std::string::npos) return ok();
+            sleep_ms(attempt < 10 ? 1 : 10);
+        }
+        (void)files_.write(dir + "/cgroup.freeze", "0");
+        return Error(EBUSY, "freeze cgroup: still not frozen after 10s");
+    }
+
     // dir is leaf or one of its ancestors.
     static bool under(const std::string &leaf, const std::string &dir) {
         return leaf == dir || leaf.rfind(dir + "/", 0) == 0;
@@ -247,9 +302,22 @@ private:
 
     Placement placement_;
     CgroupFiles &files_;
+    bool v2_ = false;
 };
 
 }  // namespace
+
+bool frozen_dirs(const std::map<std::string, std::string> &dirs, CgroupFiles &files) {
+    auto freezer = dirs.find("freezer");
+    if (freezer != dirs.end()) {
+        auto state = files.read(freezer->second + "/freezer.state");
+        return state && is_frozen_state(*state);
+    }
+    auto unified = dirs.find(kUnifiedKey);
+    if (unified == dirs.end()) return false;
+    auto freeze = files.read(unified->second + "/cgroup.freeze");
+    return freeze && freeze->rfind("1", 0) == 0;
+}
 
 std::unique_ptr<Manager> cgroupfs_manager(Placement placement, CgroupFiles &files) {
     return std::make_unique<CgroupfsManager>(std::move(placement), files);

@@ -85,8 +85,6 @@ Result<std::unique_ptr<Manager>> manager_for_create(const std::string &driver, c
         return Error("the systemd cgroup manager is not supported yet; use --cgroup-manager=cgroupfs");
     if (driver != "cgroupfs" && !driver.empty()) return Error("invalid cgroup manager \"" + driver + "\"");
     HostLayout host = OCRT_TRY(detect_host());
-    if (host.mode == HostMode::Unified)
-        return Error("cgroup v2 (unified) hosts are not supported by the cgroupfs driver yet");
     std::string self = OCRT_TRY(fs::read_file("/proc/self/cgroup"));
     Placement placement = OCRT_TRY(resolve_cgroupfs_placement(host, parse_proc_cgroup(self), cgroups_path, id, files));
     return cgroupfs_manager(std::move(placement), files);

@@ -40,10 +40,7 @@ Status derive_status(const Record &record, const std::string &state_dir, bool cr
         seen.init = probe_process(record.oci.pid, record.init_start_time);
         // Only a live init can be waiting; skip the lstat otherwise.
         if (seen.init == ProcessState::Alive) seen.init_waiting = init::init_waiting(state_dir);
-        auto freezer = record.cgroup_dirs.find("freezer");
-        if (seen.init == ProcessState::Alive && freezer != record.cgroup_dirs.end())
-            if (auto state = fs::read_file(freezer->second + "/freezer.state"))
-                seen.frozen = cgroups::is_frozen_state(*state);
+        if (seen.init == ProcessState::Alive) seen.frozen = cgroups::frozen_dirs(record.cgroup_dirs);
     }
     return classify(seen);
 }

@@ -78,5 +78,8 @@ Result<Placement> resolve_cgroupfs_placement(const HostLayout &host,
 
 // True when the freezer state text says the cgroup is frozen.
 bool is_frozen_state(const std::string &freezer_state);
+// Whether the container's cgroup (as recorded) is frozen: freezer.state on v1,
+// cgroup.freeze on a pure v2 host.
+bool frozen_dirs(const std::map<std::string, std::string> &dirs, CgroupFiles &files = real_cgroup_files());
 
 }  // namespace ocrt::cgroups
