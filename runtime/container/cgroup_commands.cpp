@@ -32,6 +32,10 @@ Result<void> signal_cgroup(const Record &record, int signal) {
     return signalled;
 }
 
+Result<void> join_recorded_cgroups(const Record &record, pid_t pid) {
+    return recorded_cgroups(record)->place(pid);
+}
+
 Result<void> remove_cgroups(const Record &record) {
     if (record.cgroups_created.empty()) return ok();
     auto cgroups = recorded_cgroups(record);

@@ -52,6 +52,8 @@ std::unique_ptr<cgroups::Manager> recorded_cgroups(const Record &record);
 // Signals every process in the container's cgroup (freeze, signal, thaw); a cgroup
 // that is already gone has nobody left to signal.
 Result<void> signal_cgroup(const Record &record, int signal);
+// Moves pid (an exec'd process) into the container's recorded cgroups.
+Result<void> join_recorded_cgroups(const Record &record, pid_t pid);
 // Kills what is left in the cgroups ocrt made, then removes them (retrying while busy).
 Result<void> remove_cgroups(const Record &record);
 

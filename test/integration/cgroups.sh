@@ -257,6 +257,10 @@ assert_match "$OUT" "$init_pid +sh" "ps table shows the init"
 assert_not_contains "$OUT" " $$ " "ps table leaves out host processes"
 assert_fail "ps refuses an unknown format" "invalid format" ocrt ps --format yaml "$id"
 
+# exec: the new process joins the container's cgroups (the init's, in every hierarchy)
+assert_ok "exec a process in the live container" ocrt exec "$id" cat /proc/self/cgroup
+assert_eq "$(cat /proc/$init_pid/cgroup)" "$OUT" "exec: the process is in the same cgroups as the init"
+
 # events --stats
 assert_ok "events --stats" ocrt events --stats "$id"
 stats=$(python3 -c '
