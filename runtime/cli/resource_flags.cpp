@@ -1,5 +1,7 @@
 #include <ocrt/cli/resource_flags.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -93,6 +95,36 @@ Result<spec::Resources> resources_from_flags(const ParsedFlags &flags) {
     for (const char *name : {"l3-cache-schema", "mem-bw-schema"})
         if (flags.has(name)) return Error("--" + std::string(name) + ": Intel RDT is not supported");
     return r;
+}
+
+std::string resources_json(const spec::Resources &r) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    auto put = [](nlohmann::ordered_json &object, const char *key, const auto &value) {
+        if (value) object[key] = *value;
+    };
+    if (r.memory) {
+        auto &m = out["memory"] = nlohmann::ordered_json::object();
+        put(m, "limit", r.memory->limit);
+        put(m, "reservation", r.memory->reservation);
+        put(m, "swap", r.memory->swap);
+        put(m, "kernel", r.memory->kernel);
+        put(m, "kernelTCP", r.memory->kernel_tcp);
+    }
+    if (r.cpu) {
+        auto &c = out["cpu"] = nlohmann::ordered_json::object();
+        put(c, "shares", r.cpu->shares);
+        put(c, "quota", r.cpu->quota);
+        put(c, "burst", r.cpu->burst);
+        put(c, "period", r.cpu->period);
+        put(c, "realtimeRuntime", r.cpu->realtime_runtime);
+        put(c, "realtimePeriod", r.cpu->realtime_period);
+        if (!r.cpu->cpus.empty()) c["cpus"] = r.cpu->cpus;
+        if (!r.cpu->mems.empty()) c["mems"] = r.cpu->mems;
+        put(c, "idle", r.cpu->idle);
+    }
+    if (r.pids && r.pids->limit) out["pids"] = {{"limit", *r.pids->limit}};
+    if (r.block_io && r.block_io->weight) out["blockIO"] = {{"weight", *r.block_io->weight}};
+    return out.dump();
 }
 
 }  // namespace ocrt::cli

@@ -3,6 +3,8 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/cgroups/manager.hpp>
+#include <ocrt/base/fs.hpp>
+#include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
 
 #include <cerrno>
@@ -86,13 +88,31 @@ Result<std::vector<pid_t>> pids(const std::string &root, const std::string &id) 
     return members;
 }
 
-Result<void> update(const std::string &root, const std::string &id, const spec::Resources &resources) {
+namespace {
+
+// The snapshot's linux.resources with the update merged in; absent snapshot: nothing to do.
+Result<void> remember_update(ContainerDir &dir, const std::string &resources_json) {
+    auto text = fs::read_file(dir.path() + "/" + kConfigSnapshotName);
+    if (!text) return ok();
+    nlohmann::json config = nlohmann::json::parse(*text, nullptr, false);
+    nlohmann::json update = nlohmann::json::parse(resources_json, nullptr, false);
+    if (config.is_discarded() || !config.is_object() || !update.is_object()) return ok();
+    update.erase("devices");
+    config["linux"]["resources"].merge_patch(update);
+    return save_config_snapshot(dir, config.dump(2) + "\n");
+}
+
+}  // namespace
+
+Result<void> update(const std::string &root, const std::string &id, const spec::Resources &resources,
+                    const std::string &resources_json) {
     Opened c = OCRT_TRY(open_container(root, id, /*lock=*/true));
     if (c.status == Status::Stopped) return Error("container not running");
     // Device rules are fixed at create (runc's update has no device flags either).
     spec::Resources without_devices = resources;
     without_devices.devices.clear();
-    return detail::recorded_cgroups(c.record)->apply(without_devices);
+    OCRT_TRY(detail::recorded_cgroups(c.record)->apply(without_devices));
+    return remember_update(c.dir, resources_json);
 }
 
 Result<nlohmann::ordered_json> stats(const std::string &root, const std::string &id) {

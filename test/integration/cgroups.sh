@@ -229,6 +229,10 @@ assert_eq 0 "$RC" "update --resources - reads linux.resources from stdin ($ERR)"
 assert_eq 77 "$(cat "$(cg_dir "$id" pids)/pids.max")" "host: pids.max after update --resources"
 assert_eq 700 "$(cat "$(cg_dir "$id" cpu)/cpu.shares")" "host: cpu.shares after update --resources"
 assert_eq 100663296 "$(cat "$(cg_dir "$id" memory)/memory.limit_in_bytes")" "host: memory limit unchanged by a later update without it"
+assert_eq "77 700 100663296" "$(python3 -c '
+import json, sys; r = json.load(open(sys.argv[1]))["linux"]["resources"]
+print(r["pids"]["limit"], r["cpu"]["shares"], r["memory"]["limit"])' "$STATE/$id/config.json" 2>&1)" \
+    "update merges the new values into the container's config snapshot"
 assert_fail "update refuses a bad value" "invalid value" ocrt update --pids-limit lots "$id"
 
 # pause / resume

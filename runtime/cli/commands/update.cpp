@@ -27,8 +27,7 @@ Result<std::string> read_stdin() {
     }
 }
 
-Result<spec::Resources> resources_from_json(const std::string &source, const std::string &cwd) {
-    std::string text;
+Result<spec::Resources> resources_from_json(const std::string &source, const std::string &cwd, std::string &text) {
     if (source == "-") {
         text = OCRT_TRY(read_stdin());
     } else {
@@ -45,10 +44,15 @@ Result<spec::Resources> resources_from_json(const std::string &source, const std
 }
 
 Result<int> run_update(const Invocation &call) {
-    spec::Resources resources = call.flags.has("resources")
-                                    ? OCRT_TRY(resources_from_json(call.flags.value("resources"), call.cwd))
-                                    : OCRT_TRY(resources_from_flags(call.flags));
-    OCRT_TRY(container::update(call.globals.root, call.args.at(0), resources));
+    std::string text;
+    spec::Resources resources;
+    if (call.flags.has("resources")) {
+        resources = OCRT_TRY(resources_from_json(call.flags.value("resources"), call.cwd, text));
+    } else {
+        resources = OCRT_TRY(resources_from_flags(call.flags));
+        text = resources_json(resources);
+    }
+    OCRT_TRY(container::update(call.globals.root, call.args.at(0), resources, text));
     return 0;
 }
 

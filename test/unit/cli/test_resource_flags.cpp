@@ -56,3 +56,10 @@ TEST_CASE("resources_from_flags names the flag of a bad value; RDT is refused") 
     CHECK(bad.error().message() == "invalid value \"lots\" for flag --pids-limit: must be an integer");
     CHECK_FALSE(resources_from_flags(parse({"--l3-cache-schema", "L3:0=f", "id"})));
 }
+
+TEST_CASE("resources_json holds exactly what the flags set, as linux.resources names it") {
+    auto r = resources_from_flags(parse({"--memory", "1k", "--cpu-quota", "5000", "--pids-limit", "-1", "id"}));
+    REQUIRE(r);
+    CHECK(resources_json(*r) == R"({"memory":{"limit":1024},"cpu":{"quota":5000},"pids":{"limit":-1}})");
+    CHECK(resources_json(spec::Resources{}) == "{}");
+}

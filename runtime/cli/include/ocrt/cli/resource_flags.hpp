@@ -16,4 +16,7 @@ Result<int64_t> parse_memory_size(const std::string &text);
 // Only the flags given end up set; the rest stay unset (unchanged by update).
 Result<spec::Resources> resources_from_flags(const ParsedFlags &flags);
 
+// What resources_from_flags set, as a linux.resources JSON object (for the config snapshot).
+std::string resources_json(const spec::Resources &resources);
+
 }  // namespace ocrt::cli
