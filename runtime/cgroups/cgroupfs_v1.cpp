@@ -3,12 +3,14 @@
 // cgroup v2 host one directory, v2_resources, cgroup.freeze and cgroup.kill.
 #include <ocrt/cgroups/manager.hpp>
 
+#include <ocrt/base/log.hpp>
 #include <ocrt/cgroups/cgroup_path.hpp>
 #include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/cgroups/v2_resources.hpp>
 
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -58,6 +60,7 @@ public:
                 placement_.created = made;
                 Error failure = std::move(done).error();
                 (void)destroy();
+                if (go_without_cgroups(failure)) return ok();
                 return failure;
             }
             made.push_back(dir);
@@ -65,10 +68,13 @@ public:
         placement_.created = made;
         if (v2_) {
             enable_controllers();
-            return ok();
-        }
-        if (auto prepared = prepare_new_directories(); !prepared) {
+        } else if (auto prepared = prepare_new_directories(); !prepared) {
             Error failure = std::move(prepared).error();
+            (void)destroy();
+            return failure;
+        }
+        if (auto fit = check_fit_for_use(); !fit) {
+            Error failure = std::move(fit).error();
             (void)destroy();
             return failure;
         }
@@ -76,6 +82,7 @@ public:
     }
 
     Result<void> apply(const spec::Resources &resources) override {
+        if (placement_.dirs.empty()) return refuse_without_cgroups(resources);
         ResourceProbe probe;
         probe.has_controller = [&](const std::string &controller) { return placement_.dirs.count(controller) > 0; };
         probe.has_file = [&](const std::string &controller, const std::string &file) {
@@ -259,6 +266,37 @@ private:
                         (void)files_.write(parent + "/cgroup.subtree_control", "+" + controller);
             }
         }
+        return ok();
+    }
+
+    // An unprivileged user may not make cgroups here: run without them (as runc's
+    // rootless mode does), as long as no limit was asked for (apply checks that).
+    bool go_without_cgroups(const Error &failure) {
+        int code = failure.code();
+        if (::geteuid() == 0 || (code != EACCES && code != EPERM && code != EROFS)) return false;
+        log::warning("no permission to create cgroups (" + failure.render() + "); running without them");
+        placement_.dirs.clear();
+        placement_.created.clear();
+        return true;
+    }
+
+    static Result<void> refuse_without_cgroups(const spec::Resources &r) {
+        bool limits = r.memory || r.cpu || r.pids || r.block_io || !r.hugepage_limits.empty() || r.network ||
+                      !r.rdma.empty() || !r.unified.empty();
+        if (!limits) return ok();  // the default device rules alone are no reason to fail
+        return Error(EPERM, "config.json: /linux/resources: cannot be applied: no permission to create cgroups");
+    }
+
+    // config-linux.md "Control groups": a cgroup that already holds processes or is
+    // frozen is not fit for a new container.
+    Result<void> check_fit_for_use() {
+        for (const std::string &dir : unique_dirs()) {
+            if (std::find(placement_.created.begin(), placement_.created.end(), dir) != placement_.created.end()) continue;
+            auto procs = files_.read(dir + "/cgroup.procs");
+            if (procs && procs->find_first_not_of(" \n") != std::string::npos)
+                return Error(EBUSY, "cgroup \"" + dir + "\" already has processes; a new container needs its own");
+        }
+        if (frozen_dirs(placement_.dirs, files_)) return Error(EBUSY, "the container's cgroup is frozen");
         return ok();
     }
 

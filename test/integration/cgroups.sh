@@ -311,6 +311,19 @@ assert_fail "a resource the kernel refuses fails create" "cpuset.cpus" ocrt crea
 assert_eq "" "$(leftover_dirs "$id")" "the failed create removed the cgroups it had made"
 assert_eq "" "$(ls "$STATE" 2>/dev/null | grep -x "$id")" "and its state dir"
 
+# config-linux.md: a cgroup already holding another container's processes is not fit for a new one.
+first=$(new_id busy1)
+second=$(new_id busy2)
+bundle=$(cg_bundle busy sleep 100) || exit 1
+edit_config "$bundle" "c['linux']['cgroupsPath'] = '/$PREFIX/busy-shared'"
+assert_ok "create a container in /$PREFIX/busy-shared" ocrt create --bundle "$bundle" "$first"
+assert_fail "a second container in the same, non-empty cgroup is refused" "already has processes" \
+    ocrt create --bundle "$bundle" "$second"
+assert_eq "" "$(ls "$STATE" 2>/dev/null | grep -x "$second")" "the refused create left no state dir"
+assert_eq created "$(state_field "$first" status)" "the first container is untouched"
+assert_ok "delete the first" ocrt delete --force "$first"
+assert_eq "" "$(leftover_dirs busy-shared)" "its cgroup is gone (the refused create never owned it)"
+
 # ---------------------------------------------------------------- drivers
 id=$(new_id disabled)
 bundle=$(cg_bundle disabled sleep 100) || exit 1

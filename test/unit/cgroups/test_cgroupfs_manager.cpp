@@ -195,3 +195,26 @@ TEST_CASE("manager_for_create: disabled has no cgroup, systemd is not supported 
     REQUIRE_FALSE(systemd);
     CHECK(systemd.error().message().find("not supported yet") != std::string::npos);
 }
+
+TEST_CASE("create refuses a cgroup that already has processes or is frozen, removing what it made") {
+    FakeFiles fs = host_files();
+    fs.dirs.insert("/cg/memory/ctr");
+    fs.files["/cg/memory/ctr/cgroup.procs"] = "77\n";
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/ctr", "id", fs);
+    REQUIRE(placement);
+    auto manager = cgroupfs_manager(*placement, fs);
+    fs.files["/cg/cpuset/ctr/cpuset.cpus"] = "0";
+    fs.files["/cg/cpuset/ctr/cpuset.mems"] = "0";
+    auto created = manager->create();
+    REQUIRE_FALSE(created);
+    CHECK(created.error().message().find("already has processes") != std::string::npos);
+    CHECK_FALSE(fs.dirs.count("/cg/cpuset/ctr"));
+    CHECK(fs.dirs.count("/cg/memory/ctr"));  // not ours
+
+    fs.files["/cg/memory/ctr/cgroup.procs"] = "";
+    fs.files["/cg/freezer/ctr/freezer.state"] = "FROZEN\n";
+    auto again = cgroupfs_manager(*placement, fs);
+    auto frozen = again->create();
+    REQUIRE_FALSE(frozen);
+    CHECK(frozen.error().message().find("frozen") != std::string::npos);
+}
