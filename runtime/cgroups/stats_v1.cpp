@@ -1,4 +1,4 @@
-// `events --stats` data from cgroup v1 files, shaped as runc prints it
+// `events --stats` data from cgroup v1 (or pure v2) files, shaped as runc prints it
 // (types/events.go): cpu, memory, pids, blkio, hugetlb. A missing file gives zeros.
 #include <ocrt/cgroups/manager.hpp>
 
@@ -163,10 +163,93 @@ json hugetlb_stats(const Reader &r) {
     return out;
 }
 
+// ---- pure cgroup v2: the same object from the v2 files (runc's conversions).
+
+json v2_cpu_stats(const Reader &r) {
+    auto stat = r.keyed(kUnifiedKey, "cpu.stat");
+    return {
+        {"usage",
+         {{"total", stat["usage_usec"] * 1000},
+          {"percpu", json::array()},
+          {"percpu_kernel", json::array()},
+          {"percpu_user", json::array()},
+          {"kernel", stat["system_usec"] * 1000},
+          {"user", stat["user_usec"] * 1000}}},
+        {"throttling",
+         {{"periods", stat["nr_periods"]},
+          {"throttledPeriods", stat["nr_throttled"]},
+          {"throttledTime", stat["throttled_usec"] * 1000}}},
+    };
+}
+
+json v2_memory_stats(const Reader &r) {
+    auto raw = r.keyed(kUnifiedKey, "memory.stat");
+    json raw_json = json::object();
+    for (const auto &[key, value] : raw) raw_json[key] = value;
+    auto events = r.keyed(kUnifiedKey, "memory.events");
+    // "max" (no limit) reads as 0 here, as the v1 reader does for a missing file.
+    return {
+        {"cache", raw["file"]},
+        {"usage",
+         {{"limit", r.number(kUnifiedKey, "memory.max")},
+          {"usage", r.number(kUnifiedKey, "memory.current")},
+          {"max", r.number(kUnifiedKey, "memory.peak")},
+          {"failcnt", events["max"]}}},
+        {"swap",
+         {{"limit", r.number(kUnifiedKey, "memory.swap.max")},
+          {"usage", r.number(kUnifiedKey, "memory.swap.current")},
+          {"max", r.number(kUnifiedKey, "memory.swap.peak")},
+          {"failcnt", 0}}},
+        {"raw", raw_json},
+    };
+}
+
+// io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" per device.
+json v2_blkio_stats(const Reader &r) {
+    json bytes = json::array(), ios = json::array();
+    std::istringstream in(r.text(kUnifiedKey, "io.stat"));
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream fields(line);
+        std::string device;
+        if (!(fields >> device)) continue;
+        size_t colon = device.find(':');
+        if (colon == std::string::npos) continue;
+        uint64_t major = std::stoull(device.substr(0, colon)), minor = std::stoull(device.substr(colon + 1));
+        for (std::string pair; fields >> pair;) {
+            size_t eq = pair.find('=');
+            if (eq == std::string::npos) continue;
+            std::string key = pair.substr(0, eq);
+            uint64_t value = std::stoull(pair.substr(eq + 1));
+            auto entry = [&](const char *op) { return json{{"major", major}, {"minor", minor}, {"op", op}, {"value", value}}; };
+            if (key == "rbytes") bytes.push_back(entry("Read"));
+            if (key == "wbytes") bytes.push_back(entry("Write"));
+            if (key == "rios") ios.push_back(entry("Read"));
+            if (key == "wios") ios.push_back(entry("Write"));
+        }
+    }
+    return {{"ioServiceBytesRecursive", bytes}, {"ioServicedRecursive", ios}};
+}
+
+bool unified_only(const Placement &placement) {
+    auto unified = placement.dirs.find(kUnifiedKey);
+    if (unified == placement.dirs.end()) return false;
+    for (const auto &[controller, dir] : placement.dirs)
+        if (dir != unified->second) return false;
+    return true;
+}
+
 }  // namespace
 
 nlohmann::ordered_json v1_stats(const Placement &placement, CgroupFiles &files) {
     Reader r(placement, files);
+    if (unified_only(placement))
+        return {
+            {"cpu", v2_cpu_stats(r)},
+            {"memory", v2_memory_stats(r)},
+            {"pids", {{"current", r.number(kUnifiedKey, "pids.current")}, {"limit", r.number(kUnifiedKey, "pids.max")}}},
+            {"blkio", v2_blkio_stats(r)},
+            {"hugetlb", hugetlb_stats(r)},
+        };
     return {
         {"cpu", cpu_stats(r)},
         {"memory", memory_stats(r)},

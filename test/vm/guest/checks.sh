@@ -75,6 +75,11 @@ check_eq 67108864 "$(cat $cg/memory.max 2>&1)" "v2: update changed memory.max"
 ocrt exec -d --pid-file /tmp/vm-exec.pid vm-limits sleep 5 && ok "v2: exec -d" || not_ok "v2: exec -d"
 grep -qx "$(cat /tmp/vm-exec.pid 2>/dev/null)" $cg/cgroup.procs && ok "v2: the exec'd process is in the container's cgroup" ||
     not_ok "v2: the exec'd process is in the container's cgroup" "$(cat $cg/cgroup.procs)"
+stats=$(ocrt events --stats vm-limits 2>&1)
+case "$stats" in *'"pids":{"current":'[1-9]*',"limit":30}'*) ok "v2: events --stats reports pids.current and the limit" ;;
+    *) not_ok "v2: events --stats reports pids.current and the limit" "$stats" ;; esac
+case "$stats" in *'"usage":{"limit":67108864,"usage":'[1-9]*) ok "v2: events --stats reports memory usage and limit" ;;
+    *) not_ok "v2: events --stats reports memory usage and limit" "$stats" ;; esac
 ocrt delete --force vm-limits && ok "v2: delete --force" || not_ok "v2: delete --force"
 [ -d $cg ] && not_ok "v2: delete removes the cgroup" || ok "v2: delete removes the cgroup"
 [ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: and the parent it made" || ok "v2: and the parent it made"
