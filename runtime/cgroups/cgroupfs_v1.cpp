@@ -168,11 +168,13 @@ public:
         if (v2_ && signal == SIGKILL && files_.exists(*dir_of(kUnifiedKey) + "/cgroup.kill"))
             return files_.write(*dir_of(kUnifiedKey) + "/cgroup.kill", "1");
         bool can_freeze = v2_ || dir_of("freezer").has_value();
+        // A paused container stays paused, except that SIGKILL only lands once thawed.
+        bool was_frozen = can_freeze && frozen().value();
         if (can_freeze) OCRT_TRY(freeze());
         auto members = pids();
         if (members)
             for (pid_t pid : *members) ::kill(pid, signal);  // ESRCH: it ended meanwhile
-        if (can_freeze) OCRT_TRY(thaw());
+        if (can_freeze && (!was_frozen || signal == SIGKILL)) OCRT_TRY(thaw());
         if (!members) return std::move(members).error();
         return ok();
     }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <csignal>
 #include <map>
 #include <set>
 
@@ -217,4 +218,18 @@ TEST_CASE("create refuses a cgroup that already has processes or is frozen, remo
     auto frozen = again->create();
     REQUIRE_FALSE(frozen);
     CHECK(frozen.error().message().find("frozen") != std::string::npos);
+}
+
+TEST_CASE("signal_all keeps a paused container paused, but thaws it for SIGKILL") {
+    FakeFiles fs = host_files();
+    Placement p{"cgroupfs", {{"freezer", "/cg/freezer/ctr"}}, {}};
+    fs.files["/cg/freezer/ctr/cgroup.procs"] = "";
+    auto manager = cgroupfs_manager(p, fs);
+    REQUIRE(manager->signal_all(SIGTERM));
+    CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "THAWED");
+    REQUIRE(manager->freeze());
+    REQUIRE(manager->signal_all(SIGTERM));
+    CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "FROZEN");
+    REQUIRE(manager->signal_all(SIGKILL));
+    CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "THAWED");
 }

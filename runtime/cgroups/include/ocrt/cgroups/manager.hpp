@@ -47,7 +47,8 @@ public:
     virtual Result<bool> frozen() = 0;
     // Every process in the container's cgroup, sorted.
     virtual Result<std::vector<pid_t>> pids() = 0;
-    // Freezes, signals each pid, thaws: nothing can fork away meanwhile.
+    // Freezes, signals each pid, thaws: nothing can fork away meanwhile. A paused
+    // container stays paused, unless the signal is SIGKILL.
     virtual Result<void> signal_all(int signal) = 0;
     // runc's "stats" data object: cpu, memory, pids, blkio, hugetlb.
     virtual Result<nlohmann::ordered_json> stats() = 0;
