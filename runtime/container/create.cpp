@@ -6,6 +6,8 @@
 #include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
+#include <ocrt/container/inherited_fds.hpp>
+#include <ocrt/container/notify_socket.hpp>
 #include <ocrt/container/pid_file.hpp>
 #include <ocrt/init/launch.hpp>
 
@@ -80,7 +82,8 @@ init::LaunchOptions launch_options(const CreateOptions &options, const Record &r
     launch.state_dir = state_dir;
     launch.no_pivot = options.no_pivot;
     launch.no_new_keyring = options.no_new_keyring;
-    launch.preserve_fds = options.preserve_fds;
+    // Socket activation fds come first; together they are one run from fd 3.
+    launch.preserve_fds = options.listen_fds + options.preserve_fds;
     launch.console_socket = options.console_socket;
     launch.cgroups = &cgroups;
     return launch;
@@ -111,6 +114,13 @@ Result<void> record_init(ContainerDir &dir, Record &record, const init::Launched
     return ok();
 }
 
+// LISTEN_FDS/LISTEN_PID as sd_listen_fds(3) in the container expects them.
+void pass_socket_activation(const CreateOptions &options, spec::Config &config) {
+    if (options.listen_fds <= 0 || !config.process) return;
+    set_env(config.process->env, "LISTEN_FDS", std::to_string(options.listen_fds));
+    set_env(config.process->env, "LISTEN_PID", "1");
+}
+
 }  // namespace
 
 Error with_cleanup_failure(Error primary, const Error &cleanup) {
@@ -126,6 +136,7 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     std::string pid_file = options.pid_file.empty() ? "" : absolute_path(options.pid_file, cwd);
     std::string config_text = OCRT_TRY(fs::read_file(bundle + "/config.json"));
     spec::Config config = OCRT_TRY(parse_config_text(config_text));
+    pass_socket_activation(options, config);
     std::string rootfs = absolute_path(config.root.path, bundle);
     OCRT_TRY(check_terminal(config, options));
     OCRT_TRY(check_rootfs(rootfs));
@@ -139,8 +150,22 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
     if (auto saved = save_config_snapshot(dir, config_text); !saved)
         return roll_back(dir, *cgroups, std::move(saved).error());
-    auto launched = init::launch_init(config, launch_options(options, record, dir.path(), *cgroups));
-    if (!launched) return roll_back(dir, *cgroups, std::move(launched).error());
+    init::LaunchOptions launch = launch_options(options, record, dir.path(), *cgroups);
+    unique_fd notify_dir;  // attached at /run/notify by the init; ours until it is launched
+    if (!options.notify_socket.empty()) {
+        auto prepared = prepare_notify(dir.path(), config);
+        if (!prepared) return roll_back(dir, *cgroups, std::move(prepared).error());
+        notify_dir = std::move(prepared).value();
+        launch.detached_mounts.push_back({notify_dir.get(), kNotifyDirInContainer});
+    }
+    auto launched = init::launch_init(config, launch);
+    if (!launched) {
+        Error failure = roll_back(dir, *cgroups, std::move(launched).error());
+        // runtime.md Lifecycle steps 3-5: a failed create continues at delete, and
+        // delete ends with the poststop hooks (step 13).
+        run_poststop_hooks(config.hooks, record);
+        return failure;
+    }
     record_cgroups(record, cgroups->placement());
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);
@@ -158,6 +183,8 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
 }  // namespace detail
 
 Result<void> create(const CreateOptions &options) {
+    // First, before ocrt opens anything that could take a missing fd's number.
+    OCRT_TRY(check_inherited_fds(options.listen_fds, options.preserve_fds));
     OCRT_TRY(detail::create_container(options));
     return ok();
 }

@@ -4,6 +4,7 @@
 
 #include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/id.hpp>
+#include <ocrt/container/notify_socket.hpp>
 #include <ocrt/init/launch.hpp>
 
 #include <dirent.h>
@@ -82,16 +83,29 @@ Result<std::vector<std::string>> container_names(const std::string &root) {
 
 }  // namespace
 
-Result<void> start(const std::string &root, const std::string &id) {
+Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket,
+                   pid_t notify_main_pid) {
     OCRT_TRY(validate_id(id));
     ContainerDir dir = OCRT_TRY(open_container_dir(root, id, /*lock=*/true));
     Record record = OCRT_TRY(dir.read_record());
     Status status = live_status(dir, record);
     if (!can_start(status)) return start_refused(status);
+    spec::Hooks hooks = detail::saved_hooks(dir.path());
+    // Bound before the release, so the process can notify from its first instruction.
+    unique_fd notify;
+    if (!notify_socket.empty() && notify_prepared(dir.path())) notify = OCRT_TRY(bind_notify_socket(dir.path()));
     OCRT_TRY(init::release_init(dir.path()));
     // Informational only: readers derive the status from the live init.
     record.oci.status = std::string(status_name(Status::Running));
-    return dir.write_record(record);
+    OCRT_TRY(dir.write_record(record));
+    // Unlocked first: a poststart hook may itself call ocrt on this container, and
+    // waiting for READY may take long: kill and delete must not queue behind us.
+    dir.unlock();
+    // config.md: after the user process started, before start returns.
+    detail::run_poststart_hooks(hooks, record);
+    if (!notify) return ok();
+    pid_t main_pid = notify_main_pid > 0 ? notify_main_pid : record.oci.pid;
+    return relay_ready(notify, notify_socket, record.oci.pid, record.init_start_time, main_pid);
 }
 
 Result<spec::State> state(const std::string &root, const std::string &id) {
@@ -141,7 +155,11 @@ Result<void> remove(const std::string &root, const std::string &id, bool force) 
     if (has_live_init(status) && !record->cgroup_dirs.empty()) OCRT_TRY(detail::signal_cgroup(*record, SIGKILL));
     if (has_live_init(status)) OCRT_TRY(detail::kill_and_wait(*record));
     OCRT_TRY(detail::remove_cgroups(*record));
-    return dir.destroy();
+    spec::Hooks hooks = detail::saved_hooks(dir.path());
+    OCRT_TRY(dir.destroy());
+    // config.md: after the container is deleted, before delete returns.
+    detail::run_poststop_hooks(hooks, *record);
+    return ok();
 }
 
 Result<std::vector<spec::State>> list(const std::string &root, std::vector<std::string> &warnings) {

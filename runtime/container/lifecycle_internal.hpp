@@ -23,6 +23,7 @@ struct CreatedInit {
 
 // create without returning early: validates, claims the state dir, launches the
 // init, records it and writes the pid file. On failure nothing is left behind.
+// The caller checks the inherited fds first (check_inherited_fds).
 Result<CreatedInit> create_container(const CreateOptions &options);
 
 // The status of the container in dir right now.
@@ -30,6 +31,13 @@ Status live_status(const ContainerDir &dir, const Record &record);
 
 // primary stays the error reported; a failed clean-up is appended to its message.
 Error with_cleanup_failure(Error primary, const Error &cleanup);
+
+// The hooks of the config snapshot in state_dir; none when it cannot be read (debug log).
+spec::Hooks saved_hooks(const std::string &state_dir);
+// poststart (status "running") and poststop (status "stopped", pid 0) hooks with the
+// record's state on stdin; a failure is logged as a warning, never returned.
+void run_poststart_hooks(const spec::Hooks &hooks, const Record &record);
+void run_poststop_hooks(const spec::Hooks &hooks, const Record &record);
 
 // SIGKILLs a live recorded init and waits for it to exit (up to kKillTimeout).
 Result<void> kill_and_wait(const Record &record);

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -48,7 +49,8 @@ struct Scaffold {
 };
 
 Result<Scaffold> build_scaffold(const std::string &root, const Record &initial) {
-    std::string pattern = root + "/" + kClaimPrefix + "XXXXXX";
+    // The creator's pid in the name lets a sweep tell a dead create from a slow one.
+    std::string pattern = root + "/" + kClaimPrefix + std::to_string(::getpid()) + "-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {  // mkdtemp creates it 0700
         int err = errno;
         return Error(err, "create state directory in " + in_quotes(root));
@@ -160,18 +162,31 @@ Result<ContainerDir> open_container_dir(const std::string &root, const std::stri
 
 namespace {
 
-// A claim whose lock we can take lost its creator: record locks die with their
-// holder. Only a claim with no state.json yet may be a creator between mkdtemp and
-// its lock, so those are left alone until they are clearly old.
-bool claim_abandoned(const std::string &path) {
+bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+// "~creating-<pid>-XXXXXX": the creating process, or 0 for a name we did not make.
+pid_t claim_creator(const std::string &name) {
+    std::string rest = name.substr(std::string(kClaimPrefix).size());
+    auto dash = rest.find('-');
+    if (dash == std::string::npos || dash == 0) return 0;
+    pid_t pid = 0;
+    for (char c : rest.substr(0, dash)) {
+        if (c < '0' || c > '9' || pid > 100000000) return 0;
+        pid = pid * 10 + (c - '0');
+    }
+    return pid;
+}
+
+// A claim is abandoned when its creator is dead. A live pid may be a reused one:
+// then a free lock over a written state.json still shows the creator is gone,
+// because the creator holds the lock from before that write until its rename.
+bool claim_abandoned(const std::string &path, pid_t creator) {
+    if (creator <= 0) return false;
+    if (!process_alive(creator)) return true;
     auto dir = open_dir(path);
     if (!dir) return false;
-    int lock_fd = ::openat(dir->get(), kLockFileName, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    if (lock_fd < 0) {
-        struct stat info;
-        return ::fstat(dir->get(), &info) == 0 && ::time(nullptr) - info.st_mtime > kUnlockedClaimGraceSeconds;
-    }
-    ::close(lock_fd);
+    struct stat info;
+    if (::fstatat(dir->get(), kStateFileName, &info, AT_SYMLINK_NOFOLLOW) != 0) return false;
     auto lock = ContainerLock::open(*dir);
     if (!lock) return false;
     auto taken = lock->try_lock();
@@ -187,7 +202,7 @@ Result<int> sweep_abandoned_claims(const std::string &root) {
     int removed = 0;
     for (const auto &entry : entries) {
         std::string name = entry.path().filename();
-        if (name.rfind(kClaimPrefix, 0) != 0 || !claim_abandoned(entry.path())) continue;
+        if (name.rfind(kClaimPrefix, 0) != 0 || !claim_abandoned(entry.path(), claim_creator(name))) continue;
         if (remove_tree(entry.path())) ++removed;
     }
     return removed;

@@ -110,9 +110,10 @@ Result<std::optional<Message>> Endpoint::receive_raw(bool nonblocking) {
     return std::optional<Message>(std::move(msg).value());
 }
 
-Result<void> ParentChannel::send(MsgType type) {
+Result<void> ParentChannel::send(MsgType type, std::int32_t value) {
     Message msg;
     msg.type = type;
+    msg.value = value;
     return Endpoint::send(msg);
 }
 

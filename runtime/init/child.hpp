@@ -21,6 +21,7 @@ struct ChildContext {
     unique_fd start_listener;  // inherited listening start.sock
     pid_t parent_pid;          // ocrt create, as seen before the clone
     Stage stage = Stage::Spawn;
+    pid_t host_pid = 0;        // our pid as the runtime sees it; known once RuntimeHooksDone came
 
     const spec::Process &process() const { return *config.process; }
     int first_private_fd() const { return 3 + options.preserve_fds; }

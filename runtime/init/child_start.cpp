@@ -1,5 +1,8 @@
 // The last part of the init: waiting for `ocrt start` and the execve.
 #include "child.hpp"
+#include "hook_state.hpp"
+
+#include <ocrt/hooks/runner.hpp>
 
 #include <ocrt/init/start_socket.hpp>
 #include <ocrt/linux/process_setup.hpp>
@@ -71,6 +74,15 @@ Result<void> install_wait_signal_handlers() {
     auto connection = accept_start(ctx.start_listener, ctx.first_private_fd());
     if (!connection) child_exit(1);  // nobody is listening for this error
     ctx.start_listener.reset();
+    // config.md: startContainer hooks run in the container after start was called and
+    // before the user program; a failure fails start and the init exits (stopped).
+    ctx.stage = Stage::StartHooks;
+    auto hooked = hooks::run_phase(ctx.config.hooks, hooks::HookPhase::StartContainer,
+                                   hook_state(ctx.config, ctx.options, ctx.host_pid));
+    if (!hooked) {
+        report_start_failure(*connection, hooked.error());
+        child_exit(1);
+    }
     auto failed = exec_user_process(ctx, executable);
     report_start_failure(*connection, failed ? Error("exec returned without an error") : failed.error());
     child_exit(1);

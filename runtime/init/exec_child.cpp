@@ -5,12 +5,17 @@
 
 #include "child.hpp"
 #include "exec_child.hpp"
+
+#include <ocrt/init/exe_seal.hpp>
 #include "child_guard.hpp"
 #include "identity.hpp"
 #include "proc_stat.hpp"
 
 #include <ocrt/base/log.hpp>
 #include <ocrt/init/launch.hpp>
+#include <ocrt/linux/lsm.hpp>
+#include <ocrt/linux/oom_score.hpp>
+#include <ocrt/linux/personality.hpp>
 #include <ocrt/linux/process_setup.hpp>
 
 #include <fcntl.h>
@@ -158,12 +163,10 @@ Result<void> set_up_exec_terminal(ExecChild &ctx) {
     return ok();
 }
 
-// HOOK(lsm): process.apparmorProfile / selinuxLabel (--apparmor, --process-label),
-// applied on exec like the init's (confine helper's LSM code).
-Result<void> apply_exec_lsm_labels(ExecChild &ctx) {
-    (void)ctx;
-    return ok();
-}
+// process.apparmorProfile / selinuxLabel (--apparmor, --process-label), written
+// like the init's while still privileged and before no_new_privs; they take
+// effect at the execve.
+Result<void> apply_exec_lsm_labels(ExecChild &ctx) { return os::apply_process_labels(ctx.process, ctx.kernel); }
 
 // HOOK(seccomp): the container's linux.seccomp filter (ctx.config.linux_->seccomp),
 // loaded last before execve when noNewPrivileges is set, before the capability
@@ -175,6 +178,8 @@ Result<void> load_exec_seccomp_filter(ExecChild &ctx) {
 
 Result<void> exec_stages(ExecChild &ctx) {
     OCRT_TRY(guard_exec_child(ctx));
+    // Before any namespace of the container is entered (CVE-2019-5736, exe_seal.hpp).
+    OCRT_TRY(seal_own_executable());
     ctx.stage = Stage::Cgroup;
     OCRT_TRY(ctx.channel.expect(MsgType::Continue));
     OCRT_TRY(join_container_namespaces(ctx));
@@ -183,16 +188,20 @@ Result<void> exec_stages(ExecChild &ctx) {
     OCRT_TRY(set_up_exec_terminal(ctx));
     ctx.stage = Stage::Keyring;
     if (!ctx.keyring_id.empty()) {
+        if (!ctx.process.selinux_label.empty())
+            OCRT_TRY(os::set_selinux_key_label(ctx.process.selinux_label, ctx.kernel));
         OCRT_TRY(join_container_keyring(ctx.keyring_id, [&ctx](const std::string &note) {
             (void)ctx.channel.send_log(log::Level::debug, note);
         }));
     }
+    ctx.stage = Stage::Security;
+    OCRT_TRY(apply_exec_lsm_labels(ctx));
+    OCRT_TRY(os::apply_personality(ctx.config, ctx.kernel));  // the container's linux.personality
     ctx.stage = Stage::Identity;
     OCRT_TRY(apply_process_identity(ctx.process, ctx.kernel, [&ctx](const std::string &warning) {
         (void)ctx.channel.send_log(log::Level::warning, warning);
     }));
     ctx.stage = Stage::Security;
-    OCRT_TRY(apply_exec_lsm_labels(ctx));
     OCRT_TRY(load_exec_seccomp_filter(ctx));
     ctx.stage = Stage::Exec;
     std::string executable = OCRT_TRY(os::find_executable(ctx.process));
@@ -252,10 +261,16 @@ Error exited_early(ChildGuard &guard, ParentChannel &channel, Error error) {
     return error;
 }
 
-Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOptions &options) {
+Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Process &process_config,
+                         const ExecLaunchOptions &options, Kernel &kernel) {
     ChildGuard guard(child);
     if (options.before_continue) {
         if (auto placed = options.before_continue(child); !placed) return exited_early(guard, channel, placed.error());
+    }
+    // As for the init (parent.cpp): the exec process gets process.oomScoreAdj too.
+    if (process_config.oom_score_adj) {
+        if (auto set = os::set_oom_score_adj(child, *process_config.oom_score_adj, kernel); !set)
+            return exited_early(guard, channel, set.error());
     }
     if (auto sent = channel.send(MsgType::Continue); !sent) return exited_early(guard, channel, sent.error());
     auto reported = channel.expect(MsgType::ChildPid);
@@ -305,6 +320,8 @@ int namespaces_to_join(const std::vector<NamespaceId> &target, const std::vector
 Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &process, const ExecLaunchOptions &options) {
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
     OCRT_TRY(check_preserved_fds(options.preserve_fds));
+    // A label the host cannot apply fails before anything is forked.
+    OCRT_TRY(os::check_exec_lsm_requests(process, os::detect_lsm_support()));
     LinuxKernel kernel;
     // Only fds 0..2 and the preserved ones may reach the process (P2).
     int first_private_fd = 3 + options.preserve_fds;
@@ -344,7 +361,7 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     pair.child.close();
     pidfd.reset();
     init_root.reset();
-    return drive_exec(child, pair.parent, options);
+    return drive_exec(child, pair.parent, process, options, kernel);
 }
 
 }  // namespace ocrt::init

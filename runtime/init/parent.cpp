@@ -1,9 +1,13 @@
 #include "parent.hpp"
 
 #include "child_guard.hpp"
+#include "hook_state.hpp"
+
+#include <ocrt/hooks/runner.hpp>
 
 #include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/init/sequence.hpp>
+#include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/userns.hpp>
 
 #include <fcntl.h>
@@ -28,11 +32,25 @@ Result<void> place_in_cgroups(pid_t pid, const spec::Config &config, cgroups::Ma
     return cgroups.place(pid);
 }
 
+// config.md: prestart, then createRuntime, in our (the runtime) namespace, while the
+// init waits after its mounts and before pivot_root. A failure fails create.
+Result<void> answer_runtime_hooks(pid_t pid, ParentChannel &channel, const spec::Config &config,
+                                  const LaunchOptions *options) {
+    if (options == nullptr) return Error("runtime hooks requested without launch options");
+    spec::State state = hook_state(config, *options, pid);
+    OCRT_TRY(hooks::run_phase(config.hooks, hooks::HookPhase::Prestart, state));
+    OCRT_TRY(hooks::run_phase(config.hooks, hooks::HookPhase::CreateRuntime, state));
+    return channel.send(MsgType::RuntimeHooksDone, pid);
+}
+
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
-                          const os::NamespacePlan &plan, Kernel &kernel, cgroups::Manager *cgroups) {
-    if (cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), config, *cgroups));
+                          const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options) {
+    // Before the init runs on: everything it forks and execs inherits the score.
+    if (config.process && config.process->oom_score_adj)
+        OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
+    if (options && options->cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), config, *options->cgroups));
     OCRT_TRY(channel.send(MsgType::Continue));
-    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork});
+    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, uses_init_hooks(config.hooks)});
     while (!sequence.done()) {
         Message msg = OCRT_TRY(channel.receive());
         OCRT_TRY(sequence.accept(msg.type));
@@ -41,6 +59,8 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
         } else if (msg.type == MsgType::ChildPid) {
             if (msg.value <= 0) return Error("protocol violation: ChildPid with pid " + std::to_string(msg.value));
             OCRT_TRY(guard.switch_to_grandchild(msg.value));
+        } else if (msg.type == MsgType::RuntimeHooks) {
+            OCRT_TRY(answer_runtime_hooks(guard.pid(), channel, config, options));
         }
     }
     return ok();
@@ -58,9 +78,9 @@ Error fail(ChildGuard &guard, ParentChannel &channel, Error error) {
 }  // namespace
 
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel, cgroups::Manager *cgroups) {
+                                const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options) {
     ChildGuard guard(pid);
-    if (auto done = run_protocol(guard, channel, config, plan, kernel, cgroups); !done)
+    if (auto done = run_protocol(guard, channel, config, plan, kernel, options); !done)
         return fail(guard, channel, std::move(done).error());
     auto start_time = process_start_time(guard.pid());
     if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));

@@ -12,7 +12,10 @@ namespace ocrt::init {
 
 // Drives the child with the given pid until Ready. On any failure the child (or the
 // grandchild) is killed and reaped, and the child's own error wins over ours.
+// options (id, bundle) fill the state of the prestart and createRuntime hooks this
+// runs when the child asks; without them a RuntimeHooks request is an error.
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
-                                const os::NamespacePlan &plan, Kernel &kernel, cgroups::Manager *cgroups = nullptr);
+                                const os::NamespacePlan &plan, Kernel &kernel,
+                                const LaunchOptions *options = nullptr);
 
 }  // namespace ocrt::init

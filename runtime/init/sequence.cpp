@@ -2,9 +2,15 @@
 
 namespace ocrt::init {
 
+bool uses_init_hooks(const spec::Hooks &hooks) {
+    return !hooks.prestart.empty() || !hooks.create_runtime.empty() || !hooks.create_container.empty() ||
+           !hooks.start_container.empty();
+}
+
 ExpectedSequence::ExpectedSequence(SequencePlan plan) {
     if (plan.new_user) steps_.push_back(MsgType::IdMapRequest);
     if (plan.second_fork) steps_.push_back(MsgType::ChildPid);
+    if (plan.runtime_hooks) steps_.push_back(MsgType::RuntimeHooks);
     steps_.push_back(MsgType::Ready);
 }
 

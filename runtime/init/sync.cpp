@@ -12,6 +12,8 @@ std::string msg_type_name(MsgType type) {
     case MsgType::Error: return "Error";
     case MsgType::Log: return "Log";
     case MsgType::Committed: return "Committed";
+    case MsgType::RuntimeHooks: return "RuntimeHooks";
+    case MsgType::RuntimeHooksDone: return "RuntimeHooksDone";
     }
     return "type " + std::to_string(static_cast<unsigned>(type));
 }

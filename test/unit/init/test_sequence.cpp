@@ -4,6 +4,7 @@
 
 #include <vector>
 
+using namespace ocrt;
 using namespace ocrt::init;
 
 namespace {
@@ -18,6 +19,9 @@ const SequenceCase kCases[] = {
     {{true, false}, {MsgType::IdMapRequest, MsgType::Ready}},
     {{false, true}, {MsgType::ChildPid, MsgType::Ready}},
     {{true, true}, {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::Ready}},
+    // config.md: the runtime hooks come after the namespaces exist (and the init's pid is known).
+    {{false, false, true}, {MsgType::RuntimeHooks, MsgType::Ready}},
+    {{true, true, true}, {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::RuntimeHooks, MsgType::Ready}},
 };
 
 }  // namespace
@@ -37,7 +41,8 @@ TEST_CASE("ExpectedSequence derives the message order from the plan", "[init][se
 
 TEST_CASE("ExpectedSequence rejects every out-of-order message", "[init][sequence]") {
     const MsgType all[] = {MsgType::Continue, MsgType::IdMapRequest, MsgType::IdMapDone, MsgType::ChildPid,
-                           MsgType::Ready,    MsgType::Error,        MsgType::Log};
+                           MsgType::Ready,    MsgType::Error,        MsgType::Log,
+                           MsgType::Committed, MsgType::RuntimeHooks, MsgType::RuntimeHooksDone};
     for (const auto &c : kCases) {
         for (size_t position = 0; position < c.order.size(); ++position) {
             for (MsgType wrong : all) {
@@ -69,4 +74,18 @@ TEST_CASE("ExpectedSequence names the concrete violation of a skipped id map", "
     auto skipped = sequence.accept(MsgType::ChildPid);
     REQUIRE_FALSE(skipped.has_value());
     CHECK(skipped.error().render() == "protocol violation: got ChildPid while expecting IdMapRequest");
+}
+
+TEST_CASE("only the hooks that involve the init make it stop for the runtime hooks", "[init][sequence]") {
+    spec::Hooks hooks;
+    CHECK_FALSE(uses_init_hooks(hooks));
+    hooks.poststart.push_back({"/bin/true", {}, {}, {}});
+    hooks.poststop.push_back({"/bin/true", {}, {}, {}});
+    CHECK_FALSE(uses_init_hooks(hooks));
+    for (auto list : {&spec::Hooks::prestart, &spec::Hooks::create_runtime, &spec::Hooks::create_container,
+                      &spec::Hooks::start_container}) {
+        spec::Hooks one;
+        (one.*list).push_back({"/bin/true", {}, {}, {}});
+        CHECK(uses_init_hooks(one));
+    }
 }

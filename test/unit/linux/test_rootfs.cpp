@@ -1,3 +1,4 @@
+#include <ocrt/base/fs.hpp>
 #include <ocrt/linux/devices.hpp>
 #include <ocrt/linux/mounts.hpp>
 #include <ocrt/linux/rootfs.hpp>
@@ -7,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -287,4 +289,53 @@ TEST_CASE("finish_rootfs remounts / read-only keeping its other flags") {
     CHECK(mounts[0].target == "/");
     const unsigned long required = MS_BIND | MS_REMOUNT | MS_RDONLY;
     CHECK((mounts[0].flags & required) == required);
+}
+
+// security.md §1 CVE-2025-31133, §5.3: an image's own /dev (no tmpfs over it) may plant
+// a symlink or a file where a device belongs; mknod then says EEXIST.
+TEST_CASE("an existing node is kept only when it is the very device; a planted link or file fails") {
+    ocrt::os::DeviceNode null_node{"/dev/null", S_IFCHR, 1, 3};
+    {
+        TempDir rootfs;
+        rootfs.symlink("/tmp/decoy-null", "dev/null");
+        auto root = ocrt::fs::open_path(rootfs.path(), O_PATH | O_DIRECTORY);
+        REQUIRE(root);
+        FakeKernel kernel;
+        kernel.fail_next(FakeKernel::Op::Mknodat, EEXIST);
+        auto made = ocrt::os::create_device(null_node, *root, kernel);
+        REQUIRE_FALSE(made);
+        CHECK(made.error().code() == EEXIST);
+        CHECK(made.error().render().find("device \"/dev/null\": a symlink is already there, not the requested character device 1:3") != std::string::npos);
+    }
+    {
+        TempDir rootfs;
+        rootfs.write("dev/null", "planted");
+        auto root = ocrt::fs::open_path(rootfs.path(), O_PATH | O_DIRECTORY);
+        REQUIRE(root);
+        FakeKernel kernel;
+        kernel.fail_next(FakeKernel::Op::Mknodat, EEXIST);
+        CHECK_FALSE(ocrt::os::create_device(null_node, *root, kernel));
+        // A fifo only has to be a fifo.
+        ocrt::os::DeviceNode fifo{"/dev/null", S_IFIFO, 0, 0};
+        kernel.fail_next(FakeKernel::Op::Mknodat, EEXIST);
+        auto refused = ocrt::os::create_device(fifo, *root, kernel);
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().render().find("not the requested fifo") != std::string::npos);
+    }
+    {
+        TempDir rootfs;
+        rootfs.mkdir("dev");
+        if (::mknod((rootfs / "dev/null").c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+            WARN("cannot mknod here (not root?): the accepted case is not checked");
+            return;
+        }
+        auto root = ocrt::fs::open_path(rootfs.path(), O_PATH | O_DIRECTORY);
+        REQUIRE(root);
+        FakeKernel kernel;
+        kernel.fail_next(FakeKernel::Op::Mknodat, EEXIST);
+        CHECK(ocrt::os::create_device(null_node, *root, kernel));
+        ocrt::os::DeviceNode zero{"/dev/null", S_IFCHR, 1, 5};  // right kind, wrong number
+        kernel.fail_next(FakeKernel::Op::Mknodat, EEXIST);
+        CHECK_FALSE(ocrt::os::create_device(zero, *root, kernel));
+    }
 }

@@ -1,5 +1,5 @@
 // The six OCI hook phases (config.md "POSIX-platform Hooks") and where each one's
-// hooks live in the config. Running them is the hooks issue's work (hooks/runner.cpp).
+// hooks live in the config. runner.hpp runs them.
 #pragma once
 
 #include <ocrt/spec/config.hpp>

@@ -60,9 +60,8 @@ Result<ContainerDir> claim_container_dir(const std::string &root, const std::str
 // not exist" if the directory was removed while waiting.
 Result<ContainerDir> open_container_dir(const std::string &root, const std::string &id, bool lock);
 
-// Removes the "~creating-*" dirs of creates that died before finishing their claim
-// (their lock is free). Returns how many were removed.
-inline constexpr long kUnlockedClaimGraceSeconds = 10;
+// Removes the "~creating-<pid>-*" dirs of creates that died before finishing their
+// claim. Returns how many were removed.
 Result<int> sweep_abandoned_claims(const std::string &root);
 
 // rm -rf path; a missing path is fine (delete --force of a half-removed container).

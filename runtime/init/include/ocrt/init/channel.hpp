@@ -42,7 +42,7 @@ class ParentChannel : public Endpoint {
 public:
     using Endpoint::Endpoint;
 
-    Result<void> send(MsgType type);
+    Result<void> send(MsgType type, std::int32_t value = 0);
     // Next protocol message: Log messages are forwarded to the logger and skipped,
     // an Error message becomes the child's error, EOF becomes kInitExitedMessage.
     Result<Message> receive();

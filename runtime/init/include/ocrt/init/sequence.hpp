@@ -5,6 +5,7 @@
 
 #include <ocrt/base/result.hpp>
 #include <ocrt/init/sync.hpp>
+#include <ocrt/spec/config.hpp>
 
 #include <cstddef>
 #include <optional>
@@ -15,7 +16,13 @@ namespace ocrt::init {
 struct SequencePlan {
     bool new_user = false;     // the child asks for id maps
     bool second_fork = false;  // the child reports its grandchild's pid
+    bool runtime_hooks = false;  // the child asks for the runtime hooks (uses_init_hooks)
 };
+
+// True when the init must stop before pivot_root for the hooks: any prestart,
+// createRuntime, createContainer or startContainer hook (the last two run in the
+// init and need the pid that RuntimeHooksDone carries).
+bool uses_init_hooks(const spec::Hooks &hooks);
 
 class ExpectedSequence {
 public:

@@ -18,7 +18,15 @@
 //                                                 time offsets, fork; the intermediate sends
 //                 <------------------------------ ChildPid(value = grandchild pid), _exit(0)
 //   reap intermediate, guard the grandchild
-//                                                 keyring, mounts, pivot_root, names,
+//                                                 keyring, mounts
+//                                                 [any prestart, createRuntime, createContainer
+//                                                  or startContainer hooks configured]
+//                 <------------------------------ RuntimeHooks
+//   run prestart, then createRuntime hooks
+//   (runtime namespace, state with the init's pid)
+//   RuntimeHooksDone(value = init's host pid) -->  run createContainer hooks (container
+//                                                 namespaces, before pivot_root)
+//                                                 pivot_root, names,
 //                                                 rlimits, user, cwd, executable lookup
 //                 <------------------------------ Ready
 //   read start time, write state.json, pid file
@@ -34,7 +42,8 @@
 //
 // Later, `ocrt start` connects to start.sock (start_socket.hpp): EOF without bytes
 // means execve succeeded (the CLOEXEC connection closed), otherwise the bytes are the
-// error text.
+// error text. Between accept() and execve the init runs the startContainer hooks (in
+// the container, after pivot_root); their failure is such an error and the init exits.
 //
 // Transport: socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC). One datagram is one
 // message: WireHeader followed by `len` bytes of text (at most kMaxPayload), with at
@@ -62,8 +71,10 @@ enum class MsgType : std::uint8_t {
     Error = 6,         // C->P: fatal; err, stage and text; the child _exits after it
     Log = 7,           // C->P: a log record; level in flags, text
     Committed = 8,     // P->C: state.json records the init; it may now outlive ocrt create
+    RuntimeHooks = 9,  // C->P: mounts done, before pivot_root: run prestart and createRuntime hooks
+    RuntimeHooksDone = 10,  // P->C: they succeeded; value = init's host pid (for the hooks' state)
 };
-inline constexpr std::uint8_t kMaxMsgType = 8;
+inline constexpr std::uint8_t kMaxMsgType = 10;
 
 enum class Stage : std::uint8_t {
     None = 0,

@@ -1,0 +1,43 @@
+// Phase names, the status each phase's hooks see, and the state document on their stdin.
+#include <ocrt/hooks/runner.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace ocrt::hooks {
+
+std::string_view phase_name(HookPhase phase) {
+    switch (phase) {
+    case HookPhase::Prestart: return "prestart";
+    case HookPhase::CreateRuntime: return "createRuntime";
+    case HookPhase::CreateContainer: return "createContainer";
+    case HookPhase::StartContainer: return "startContainer";
+    case HookPhase::Poststart: return "poststart";
+    case HookPhase::Poststop: return "poststop";
+    }
+    return "unknown";
+}
+
+std::string_view phase_status(HookPhase phase) {
+    switch (phase) {
+    case HookPhase::CreateRuntime:
+    case HookPhase::CreateContainer: return "creating";
+    case HookPhase::Prestart:
+    case HookPhase::StartContainer: return "created";
+    case HookPhase::Poststart: return "running";
+    case HookPhase::Poststop: return "stopped";
+    }
+    return "unknown";
+}
+
+std::string hook_state_json(const spec::State &state) {
+    nlohmann::ordered_json j;
+    j["ociVersion"] = state.oci_version;
+    j["id"] = state.id;
+    j["status"] = state.status;
+    j["pid"] = state.pid;
+    j["bundle"] = state.bundle;
+    if (!state.annotations.empty()) j["annotations"] = state.annotations;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace ocrt::hooks
