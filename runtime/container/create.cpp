@@ -3,6 +3,7 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
 #include <ocrt/container/inherited_fds.hpp>
@@ -72,7 +73,8 @@ Record initial_record(const CreateOptions &options, const spec::Config &config, 
     return record;
 }
 
-init::LaunchOptions launch_options(const CreateOptions &options, const Record &record, const std::string &state_dir) {
+init::LaunchOptions launch_options(const CreateOptions &options, const Record &record, const std::string &state_dir,
+                                   cgroups::Manager &cgroups) {
     init::LaunchOptions launch;
     launch.id = options.id;
     launch.bundle = record.oci.bundle;
@@ -83,6 +85,7 @@ init::LaunchOptions launch_options(const CreateOptions &options, const Record &r
     // Socket activation fds come first; together they are one run from fd 3.
     launch.preserve_fds = options.listen_fds + options.preserve_fds;
     launch.console_socket = options.console_socket;
+    launch.cgroups = &cgroups;
     return launch;
 }
 
@@ -94,7 +97,8 @@ void kill_launched_init(const init::LaunchedInit &launched) {
     }
 }
 
-Error roll_back(ContainerDir &dir, Error failure) {
+Error roll_back(ContainerDir &dir, cgroups::Manager &cgroups, Error failure) {
+    if (auto removed = cgroups.destroy(); !removed) failure = with_cleanup_failure(std::move(failure), removed.error());
     if (auto removed = dir.destroy(); !removed) return with_cleanup_failure(std::move(failure), removed.error());
     return failure;
 }
@@ -138,32 +142,39 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     OCRT_TRY(check_rootfs(rootfs));
 
     Record record = initial_record(options, config, bundle, rootfs);
+    // Resolved before anything exists, so a bad cgroupsPath leaves nothing behind; the
+    // directories about to be made are in the first record already, so a crashed create
+    // still tells delete what to remove.
+    auto cgroups = OCRT_TRY(cgroups::manager_for_create(options.cgroup_manager, record.cgroups_path, options.id));
+    record_cgroups(record, cgroups->placement());
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
-    if (auto saved = save_config_snapshot(dir, config_text); !saved) return roll_back(dir, std::move(saved).error());
-    init::LaunchOptions launch = launch_options(options, record, dir.path());
+    if (auto saved = save_config_snapshot(dir, config_text); !saved)
+        return roll_back(dir, *cgroups, std::move(saved).error());
+    init::LaunchOptions launch = launch_options(options, record, dir.path(), *cgroups);
     unique_fd notify_dir;  // attached at /run/notify by the init; ours until it is launched
     if (!options.notify_socket.empty()) {
         auto prepared = prepare_notify(dir.path(), config);
-        if (!prepared) return roll_back(dir, std::move(prepared).error());
+        if (!prepared) return roll_back(dir, *cgroups, std::move(prepared).error());
         notify_dir = std::move(prepared).value();
         launch.detached_mounts.push_back({notify_dir.get(), kNotifyDirInContainer});
     }
     auto launched = init::launch_init(config, launch);
     if (!launched) {
-        Error failure = roll_back(dir, std::move(launched).error());
+        Error failure = roll_back(dir, *cgroups, std::move(launched).error());
         // runtime.md Lifecycle steps 3-5: a failed create continues at delete, and
         // delete ends with the poststop hooks (step 13).
         run_poststop_hooks(config.hooks, record);
         return failure;
     }
+    record_cgroups(record, cgroups->placement());
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);
-        return roll_back(dir, std::move(recorded).error());
+        return roll_back(dir, *cgroups, std::move(recorded).error());
     }
     if (auto committed = init::commit_init(*launched); !committed) {
         kill_launched_init(*launched);
         if (!pid_file.empty()) ::unlink(pid_file.c_str());
-        return roll_back(dir, std::move(committed).error().wrap("release init"));
+        return roll_back(dir, *cgroups, std::move(committed).error().wrap("release init"));
     }
     dir.unlock();
     return CreatedInit{launched->pid, launched->start_time};

@@ -2,6 +2,7 @@
 // container's lock from reading the record to the last change.
 #include "lifecycle_internal.hpp"
 
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/id.hpp>
 #include <ocrt/container/notify_socket.hpp>
 #include <ocrt/init/launch.hpp>
@@ -118,9 +119,10 @@ Result<void> kill(const std::string &root, const std::string &id, int signal, bo
     OCRT_TRY(validate_id(id));
     ContainerDir dir = OCRT_TRY(open_container_dir(root, id, /*lock=*/true));
     Record record = OCRT_TRY(dir.read_record());
+    // --all signals every process in the container's cgroup, even after the init is gone.
+    if (all && !record.cgroup_dirs.empty()) return detail::signal_cgroup(record, signal);
     // --all on a container with no process left has nothing to do (containerd relies on it).
     if (!can_kill(live_status(dir, record))) return all ? ok() : Error("container not running");
-    // TODO(cgroups): --all signals every process in the container's cgroup; for now the init.
     auto init = ProcessHandle::open(record.oci.pid, record.init_start_time);
     if (!init) return all ? ok() : Error("container not running");
     if (auto sent = init->signal(signal); !sent) {
@@ -149,7 +151,10 @@ Result<void> remove(const std::string &root, const std::string &id, bool force) 
     Status status = live_status(dir, *record);
     if (!force && !can_delete(status))
         return Error("cannot delete container " + id + " that is not stopped: " + std::string(status_name(status)));
+    // Every process of the cgroup goes (thawing a paused one), then the cgroups ocrt made.
+    if (has_live_init(status) && !record->cgroup_dirs.empty()) OCRT_TRY(detail::signal_cgroup(*record, SIGKILL));
     if (has_live_init(status)) OCRT_TRY(detail::kill_and_wait(*record));
+    OCRT_TRY(detail::remove_cgroups(*record));
     spec::Hooks hooks = detail::saved_hooks(dir.path());
     OCRT_TRY(dir.destroy());
     // config.md: after the container is deleted, before delete returns.

@@ -43,3 +43,26 @@ void run_poststop_hooks(const spec::Hooks &hooks, const Record &record);
 Result<void> kill_and_wait(const Record &record);
 
 }  // namespace ocrt::container::detail
+
+#include <memory>
+
+namespace ocrt::cgroups {
+class Manager;     // <ocrt/cgroups/manager.hpp>
+struct Placement;
+}  // namespace ocrt::cgroups
+
+namespace ocrt::container::detail {
+
+// The record keeps the cgroup placement so later commands need no flags.
+void record_cgroups(Record &record, const cgroups::Placement &placement);
+// The manager of a recorded container (disabled for records without cgroups).
+std::unique_ptr<cgroups::Manager> recorded_cgroups(const Record &record);
+// Signals every process in the container's cgroup (freeze, signal, thaw); a cgroup
+// that is already gone has nobody left to signal.
+Result<void> signal_cgroup(const Record &record, int signal);
+// Moves pid (an exec'd process) into the container's recorded cgroups.
+Result<void> join_recorded_cgroups(const Record &record, pid_t pid);
+// Kills what is left in the cgroups ocrt made, then removes them (retrying while busy).
+Result<void> remove_cgroups(const Record &record);
+
+}  // namespace ocrt::container::detail

@@ -51,6 +51,13 @@ private:
 // The second fork's grandchild must be pid 1 of the new pid namespace, and its pid
 // must mean something to us: so that namespace comes from unshare(), never clone().
 os::NamespacePlan adjust_for_second_fork(os::NamespacePlan plan) {
+    // A cgroup namespace takes the caller's cgroup as its root: it is made by the
+    // child after Continue, once the init is in its own cgroup (sync.hpp), so the
+    // container sees that cgroup as "/".
+    if (plan.clone_flags & CLONE_NEWCGROUP) {
+        plan.clone_flags &= ~CLONE_NEWCGROUP;
+        plan.unshare_flags |= CLONE_NEWCGROUP;
+    }
     if (plan.needs_second_fork && (plan.clone_flags & CLONE_NEWPID)) {
         plan.clone_flags &= ~CLONE_NEWPID;
         plan.unshare_flags |= CLONE_NEWPID;

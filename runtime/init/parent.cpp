@@ -6,6 +6,7 @@
 
 #include <ocrt/hooks/runner.hpp>
 
+#include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/init/sequence.hpp>
 #include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/userns.hpp>
@@ -34,6 +35,14 @@ Result<void> pass_seccomp_fd(pid_t pid, const Message &msg, const spec::Config &
     return send_to_seccomp_listener(seccomp->listener_path, state, msg.fd.get());
 }
 
+// The init joins its cgroups while it still waits for Continue, so no user code
+// ever runs outside them.
+Result<void> place_in_cgroups(pid_t pid, const spec::Config &config, cgroups::Manager &cgroups) {
+    OCRT_TRY(cgroups.create());
+    OCRT_TRY(cgroups.apply(cgroups::create_resources(config)));
+    return cgroups.place(pid);
+}
+
 // config.md: prestart, then createRuntime, in our (the runtime) namespace, while the
 // init waits after its mounts and before pivot_root. A failure fails create.
 Result<void> answer_runtime_hooks(pid_t pid, ParentChannel &channel, const spec::Config &config,
@@ -51,7 +60,7 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
     // Before the init runs on: everything it forks and execs inherits the score.
     if (config.process && config.process->oom_score_adj)
         OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
-    // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
+    if (options && options->cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), config, *options->cgroups));
     OCRT_TRY(channel.send(MsgType::Continue));
     ExpectedSequence sequence({.new_user = plan.new_user,
                                .second_fork = plan.needs_second_fork,

@@ -13,6 +13,10 @@
 #include <string_view>
 #include <vector>
 
+namespace ocrt::cgroups {
+class Manager;  // <ocrt/cgroups/manager.hpp>
+}
+
 namespace ocrt::init {
 
 // A tree ocrt detached on the host (open_tree OPEN_TREE_CLONE, close-on-exec) that
@@ -32,6 +36,9 @@ struct LaunchOptions {
     int preserve_fds = 0;
     std::string console_socket; // issue 5; empty for now
     std::vector<DetachedMount> detached_mounts;  // e.g. the sd_notify directory at /run/notify
+    // The init joins these cgroups (made and configured first) before Continue;
+    // null: no cgroup. The caller removes them again when launch fails.
+    cgroups::Manager *cgroups = nullptr;
 };
 
 struct LaunchedInit {
