@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <utility>
 
 namespace ocrt::container {
@@ -39,7 +40,8 @@ Result<void> start_or_discard(const CreateOptions &options, pid_t init) {
 using detail::SignalRouting;
 
 Result<int> run(const RunOptions &options) {
-    const CreateOptions &create = options.create;
+    CreateOptions create = options.create;
+    create.detach = options.detach;
     if (options.detach) {
         detail::CreatedInit init = OCRT_TRY(detail::create_container(create));
         OCRT_TRY(start_or_discard(create, init.pid));
@@ -49,8 +51,24 @@ Result<int> run(const RunOptions &options) {
     // Orphans of a container sharing our pid namespace come back to us to be reaped.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     detail::CreatedInit init = OCRT_TRY(detail::create_container(create));
+    // process.terminal without a console socket: we are the user's end of the pty.
+    std::optional<tty::TerminalProxy> terminal;
+    if (init.console_master) {
+        auto attached = tty::TerminalProxy::attach(std::move(init.console_master));
+        if (!attached) {
+            Error failure = std::move(attached).error();
+            if (auto removed = remove(create.root, create.id, /*force=*/true); !removed)
+                failure = detail::with_cleanup_failure(std::move(failure), removed.error());
+            while (::waitpid(init.pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+            return failure;
+        }
+        terminal.emplace(std::move(*attached));
+    }
     OCRT_TRY(start_or_discard(create, init.pid));
-    int code = OCRT_TRY(detail::forward_until_exit(routing, init.pid));
+    int code = terminal ? OCRT_TRY(detail::forward_until_exit(routing, init.pid, *terminal))
+                        : OCRT_TRY(detail::forward_until_exit(routing, init.pid));
+    if (terminal) terminal->restore();
     if (!options.keep) {
         // The exit code is the result that matters; a failed delete is only reported.
         if (auto removed = remove(create.root, create.id, /*force=*/false); !removed)

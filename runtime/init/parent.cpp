@@ -33,11 +33,20 @@ Result<void> answer_runtime_hooks(pid_t pid, ParentChannel &channel, const spec:
     return channel.send(MsgType::RuntimeHooksDone, pid);
 }
 
+// The pty master of process.terminal; kept for the caller (console socket or proxy).
+Result<void> take_console_master(Message &msg, unique_fd &console_master) {
+    if (!msg.fd) return Error("protocol violation: ConsoleMaster without a file descriptor");
+    console_master = std::move(msg.fd);
+    return ok();
+}
+
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
-                          const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options) {
+                          const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options,
+                          unique_fd &console_master) {
     // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
     OCRT_TRY(channel.send(MsgType::Continue));
-    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, uses_init_hooks(config.hooks)});
+    bool terminal = config.process && config.process->terminal;
+    ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, uses_init_hooks(config.hooks), terminal});
     while (!sequence.done()) {
         Message msg = OCRT_TRY(channel.receive());
         OCRT_TRY(sequence.accept(msg.type));
@@ -48,6 +57,8 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
             OCRT_TRY(guard.switch_to_grandchild(msg.value));
         } else if (msg.type == MsgType::RuntimeHooks) {
             OCRT_TRY(answer_runtime_hooks(guard.pid(), channel, config, options));
+        } else if (msg.type == MsgType::ConsoleMaster) {
+            OCRT_TRY(take_console_master(msg, console_master));
         }
     }
     return ok();
@@ -67,7 +78,8 @@ Error fail(ChildGuard &guard, ParentChannel &channel, Error error) {
 Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::Config &config,
                                 const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options) {
     ChildGuard guard(pid);
-    if (auto done = run_protocol(guard, channel, config, plan, kernel, options); !done)
+    unique_fd console_master;
+    if (auto done = run_protocol(guard, channel, config, plan, kernel, options, console_master); !done)
         return fail(guard, channel, std::move(done).error());
     auto start_time = process_start_time(guard.pid());
     if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));
@@ -77,7 +89,7 @@ Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::C
         return fail(guard, channel, Error(err, "keep the sync socket"));
     }
     channel.close();
-    return LaunchedInit{guard.release(), *start_time, std::move(sync)};
+    return LaunchedInit{guard.release(), *start_time, std::move(sync), std::move(console_master)};
 }
 
 Result<void> commit_init(LaunchedInit &launched) {

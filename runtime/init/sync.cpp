@@ -14,6 +14,7 @@ std::string msg_type_name(MsgType type) {
     case MsgType::Committed: return "Committed";
     case MsgType::RuntimeHooks: return "RuntimeHooks";
     case MsgType::RuntimeHooksDone: return "RuntimeHooksDone";
+    case MsgType::ConsoleMaster: return "ConsoleMaster";
     }
     return "type " + std::to_string(static_cast<unsigned>(type));
 }

@@ -21,6 +21,9 @@ struct CreateOptions {
     bool no_new_keyring = false;
     int preserve_fds = 0;
     std::string cgroup_manager;  // "cgroupfs" | "systemd" | "disabled" (recorded; issue 4 applies it)
+    // false only for a foreground `run`: a terminal then needs no console socket,
+    // ocrt proxies the pty itself (cli-contract.md section 8).
+    bool detach = true;
 };
 
 Result<void> create(const CreateOptions &options);

@@ -26,7 +26,14 @@
 //   (runtime namespace, state with the init's pid)
 //   RuntimeHooksDone(value = init's host pid) -->  run createContainer hooks (container
 //                                                 namespaces, before pivot_root)
-//                                                 pivot_root, names,
+//                                                 pivot_root
+//                                                 [process.terminal] open /dev/ptmx,
+//                                                 peer by TIOCGPTPEER, consoleSize,
+//                                                 /dev/console, setsid, fds 0-2
+//                 <------------------------------ ConsoleMaster(fd = pty master)
+//   keep it: the console socket gets it once
+//   state.json is written, `run` proxies it
+//                                                 names,
 //                                                 rlimits, user, cwd, executable lookup
 //                 <------------------------------ Ready
 //   read start time, write state.json, pid file
@@ -73,8 +80,9 @@ enum class MsgType : std::uint8_t {
     Committed = 8,     // P->C: state.json records the init; it may now outlive ocrt create
     RuntimeHooks = 9,  // C->P: mounts done, before pivot_root: run prestart and createRuntime hooks
     RuntimeHooksDone = 10,  // P->C: they succeeded; value = init's host pid (for the hooks' state)
+    ConsoleMaster = 11,     // C->P: process.terminal: the pty master (fd), text = its name
 };
-inline constexpr std::uint8_t kMaxMsgType = 10;
+inline constexpr std::uint8_t kMaxMsgType = 11;
 
 enum class Stage : std::uint8_t {
     None = 0,
