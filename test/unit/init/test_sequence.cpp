@@ -22,6 +22,10 @@ const SequenceCase kCases[] = {
     // config.md: the runtime hooks come after the namespaces exist (and the init's pid is known).
     {{false, false, true}, {MsgType::RuntimeHooks, MsgType::Ready}},
     {{true, true, true}, {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::RuntimeHooks, MsgType::Ready}},
+    // process.terminal: the pty is opened after pivot_root, so after the hooks and before Ready.
+    {{false, false, false, true}, {MsgType::ConsoleMaster, MsgType::Ready}},
+    {{true, true, true, true},
+     {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::RuntimeHooks, MsgType::ConsoleMaster, MsgType::Ready}},
 };
 
 }  // namespace
