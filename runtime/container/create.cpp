@@ -1,9 +1,9 @@
 // ocrt create: config -> claimed state dir -> init waiting for start -> state.json
 // and pid file. Any failure undoes everything done so far.
+#include "console_socket.hpp"
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/fs.hpp>
-#include <ocrt/base/unix_socket.hpp>
 #include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
 #include <ocrt/container/pid_file.hpp>
@@ -40,21 +40,6 @@ Result<void> check_terminal(const spec::Config &config, const CreateOptions &opt
         return Error("cannot allocate tty if ocrt will detach without setting console socket");
     if (!options.console_socket.empty() && !(terminal && options.detach))
         return Error("cannot use console socket if ocrt will not detach or allocate tty");
-    return ok();
-}
-
-// What runc sends as the payload: the master's name (clients only require it non-empty).
-constexpr std::string_view kConsoleMasterName = "/dev/ptmx";
-
-// One message, the master's name as payload and the master as its only fd, as
-// containerd (go-runc) and conmon expect it; then the connection is closed.
-Result<void> send_console_master(const std::string &socket_path, borrowed_fd master) {
-    if (master.get() < 0) return Error("the init sent no pty master");
-    auto sock = connect_unix(socket_path);
-    if (!sock) return std::move(sock).error().wrap("connect to console socket \"" + socket_path + "\"");
-    const int fds[] = {master.get()};
-    if (auto sent = send_with_fds(*sock, kConsoleMasterName, fds); !sent)
-        return std::move(sent).error().wrap("send the pty master to console socket \"" + socket_path + "\"");
     return ok();
 }
 
@@ -158,7 +143,7 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     }
     if (!options.console_socket.empty()) {
         // Before Committed: if the client cannot take the pty, the init still dies with us.
-        if (auto sent = send_console_master(options.console_socket, launched->console_master); !sent) {
+        if (auto sent = detail::send_console_master(options.console_socket, launched->console_master); !sent) {
             kill_launched_init(*launched);
             if (!pid_file.empty()) ::unlink(pid_file.c_str());
             return roll_back(dir, std::move(sent).error());

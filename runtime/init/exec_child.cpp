@@ -13,6 +13,7 @@
 
 #include <ocrt/base/log.hpp>
 #include <ocrt/init/launch.hpp>
+#include <ocrt/linux/console.hpp>
 #include <ocrt/linux/process_setup.hpp>
 
 #include <fcntl.h>
@@ -152,12 +153,21 @@ Result<void> fork_into_pid_namespace(ExecChild &ctx) {
     child_exit(0);
 }
 
-// HOOK(terminal): process.terminal / --console-socket for exec. The terminal
-// helper's pty code goes here (allocate in the container's devpts, send the master,
-// make the slave fds 0-2). exec.cpp refuses terminals until it exists.
+// process.terminal for exec: a pty of the container's devpts (we are in its mount
+// namespace and root now) becomes our controlling terminal and fds 0-2; the master
+// goes to ocrt exec (console socket or proxy). /dev/console stays the init's.
 Result<void> set_up_exec_terminal(ExecChild &ctx) {
-    (void)ctx;
-    return ok();
+    if (!ctx.process.terminal) return ok();
+    ctx.stage = Stage::Devices;
+    os::ContainerPty pty = OCRT_TRY(os::open_container_pty());
+    if (ctx.process.console_size) OCRT_TRY(os::set_console_size(pty.master, *ctx.process.console_size));
+    OCRT_TRY(os::make_controlling_terminal(pty.peer));
+    Message msg;
+    msg.type = MsgType::ConsoleMaster;
+    msg.stage = ctx.stage;
+    msg.text = os::kConsoleMasterName;
+    Endpoint &endpoint = ctx.channel;
+    return endpoint.send(msg, pty.master.get());
 }
 
 // HOOK(lsm): process.apparmorProfile / selinuxLabel (--apparmor, --process-label),
@@ -236,12 +246,17 @@ Result<void> reap_intermediate(ChildGuard &guard) {
     return ok();
 }
 
-// After ChildPid: Log messages until EOF (execve happened) or the child's Error.
-Result<void> wait_for_execve(ParentChannel &channel) {
+// After ChildPid: Log messages (and the pty master of a terminal) until EOF
+// (execve happened) or the child's Error.
+Result<void> wait_for_execve(ParentChannel &channel, unique_fd *console_master) {
     for (;;) {
         auto raw = OCRT_TRY(channel.receive_raw());
         if (!raw) return ok();
         if (raw->type == MsgType::Error) return child_error(*raw);
+        if (raw->type == MsgType::ConsoleMaster && console_master != nullptr && raw->fd) {
+            *console_master = std::move(raw->fd);
+            continue;
+        }
         if (raw->type != MsgType::Log)
             return Error("protocol violation: got " + msg_type_name(raw->type) + " while waiting for execve");
         log::write(static_cast<log::Level>(raw->flags & kFlagLevelMask), "exec: " + raw->text);
@@ -268,7 +283,7 @@ Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOp
     if (process <= 0)
         return exited_early(guard, channel, Error("protocol violation: ChildPid " + std::to_string(process)));
     OCRT_TRY(reap_intermediate(guard));
-    if (auto started = wait_for_execve(channel); !started) {
+    if (auto started = wait_for_execve(channel, options.console_master); !started) {
         ::kill(process, SIGKILL);  // it exits by itself after an Error; this covers a protocol fault
         return std::move(started).error();
     }
@@ -308,6 +323,7 @@ int namespaces_to_join(const std::vector<NamespaceId> &target, const std::vector
 
 Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &process, const ExecLaunchOptions &options) {
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
+    if (process.terminal && options.console_master == nullptr) return Error("a terminal needs a place for its pty master");
     OCRT_TRY(check_preserved_fds(options.preserve_fds));
     LinuxKernel kernel;
     // Only fds 0..2 and the preserved ones may reach the process (P2).
@@ -348,7 +364,12 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     pair.child.close();
     pidfd.reset();
     init_root.reset();
-    return drive_exec(child, pair.parent, options);
+    pid_t started = OCRT_TRY(drive_exec(child, pair.parent, options));
+    if (process.terminal && !*options.console_master) {
+        ::kill(started, SIGKILL);
+        return Error("protocol violation: the exec process has a terminal but sent no pty master");
+    }
+    return started;
 }
 
 }  // namespace ocrt::init

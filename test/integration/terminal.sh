@@ -124,4 +124,36 @@ assert_match "$OUT" $'(^|\n)25 90\n' "a resize of ocrt's terminal (SIGWINCH) rea
 assert_match "$OUT" $'(^|\n)/dev/pts/[0-9]+\n' "the process has the pty as its terminal"
 assert_fail "run removed the container" "container does not exist" ocrt state "$id"
 
+# ---------------------------------------------------------------- exec with a terminal
+running=$(make_bundle running sleep 60) || itest_die "cannot build a bundle"
+id=$(new_id exec)
+assert_ok "run -d a container without a terminal" ocrt run -d --bundle "$running" "$id"
+python3 - "$ITEST_TMP/tty.json" "$report" <<'PY'
+import json, sys
+json.dump({"args": ["sh", "-c", sys.argv[2] + "; exit 6"], "cwd": "/", "terminal": True,
+           "consoleSize": {"height": 44, "width": 122}, "env": ["PATH=/bin:/usr/bin"]}, open(sys.argv[1], "w"))
+PY
+"$RECEIVER" --timeout 20 --input $'exec-typed\n' "$sock" >"$ITEST_TMP/recv.out" 2>"$ITEST_TMP/recv.err" </dev/null &
+receiver=$!
+remember_pid "$receiver"
+wait_file "$sock" || itest_die "the receiver did not listen on \"$sock\""
+assert_ok "exec -d -p (terminal) --console-socket" ocrt exec -d -p "$ITEST_TMP/tty.json" --console-socket "$sock" "$id"
+wait "$receiver"
+receiver_rc=$?
+out=$(tr -d '\r' <"$ITEST_TMP/recv.out")
+assert_eq "0" "$receiver_rc" "the receiver got the exec process's pty master (stderr: $(cat "$ITEST_TMP/recv.err"))"
+assert_contains "$out" "got:exec-typed" "the exec'd process read the typed line from its terminal"
+assert_match "$out" $'(^|\n)44 122\n' "stty size shows the exec process's consoleSize"
+exec_pty=$(sed -n 's/^fd0 \([0-9a-f]*:[0-9a-f]*\)$/\1/p' <<<"$out")
+assert_match "$exec_pty" '^88:[0-9a-f]+$' "the exec process's fd 0 is a pty slave (136:n)"
+assert_contains "$out" "ctty $((0x88 * 256 + 0x${exec_pty#*:}))" "that pty is its controlling terminal"
+
+run_cmd python3 "$ITEST_TMP/ptyrun.py" "$OCRT" --root "$STATE" exec -t "$id" \
+    sh -c 'stty size; read x; echo "read:$x"; stty size; exit 9'
+assert_contains "$OUT" "exit 9" "exec -t exits with the process's code 9 (stderr: $ERR)"
+assert_match "$OUT" $'(^|\n)20 70\n' "exec -t: the pty takes the size of ocrt's terminal"
+assert_contains "$OUT" "read:go" "exec -t: input typed on ocrt's terminal reaches the process"
+assert_match "$OUT" $'(^|\n)25 90\n' "exec -t: a resize of ocrt's terminal reaches the pty"
+assert_ok "delete --force the exec container" ocrt delete --force "$id"
+
 itest_finish

@@ -10,7 +10,9 @@
 //                                                 that differs from ours; user first),
 //                                                 root := the init's root; fork
 //                 <---------------------------- ChildPid(value = grandchild's host pid), _exit(0)
-//   reap the intermediate                       grandchild: session keyring, rlimits, user, capabilities,
+//   reap the intermediate                       grandchild: [process.terminal] pty from the
+//                 <---------------------------- ConsoleMaster(fd)  container's devpts as fds 0-2,
+//                                                 session keyring, rlimits, user, capabilities,
 //                                                 noNewPrivileges, cwd (checked), lookup, execve
 //                 <---------------------------- EOF (the CLOEXEC socket closed by execve)
 //
@@ -19,6 +21,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
+#include <ocrt/base/unique_fd.hpp>
 #include <ocrt/spec/config.hpp>
 
 #include <sys/types.h>
@@ -38,6 +41,9 @@ struct ExecLaunchOptions {
     // Runs in the parent with the intermediate's pid before it enters the container
     // (the grandchild inherits its cgroup). Hook for the container's cgroup.
     std::function<Result<void>(pid_t)> before_continue;
+    // process.terminal: receives the pty master the process's terminal belongs to
+    // (ConsoleMaster before the execve); must be set when process.terminal is.
+    unique_fd *console_master = nullptr;
 };
 
 // Starts process inside the namespaces of the init (config is the container's,
