@@ -109,7 +109,11 @@ while time.time() < deadline:
         os.write(fd, b"go\n")
         resized = True
 _, status = os.waitpid(pid, 0)
+# tcgetattr on the master reads the slave's settings: ocrt must have left it cooked.
+lflag = termios.tcgetattr(fd)[3]
+cooked = (lflag & termios.ECHO) and (lflag & termios.ICANON)
 sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.stdout.write("terminal %s\n" % ("restored" if cooked else "left raw"))
 sys.stdout.write("exit %d\n" % os.waitstatus_to_exitcode(status))
 PY
 proxied=$(make_bundle proxied sh -c 'stty size; read x; echo "read:$x"; stty size; tty; exit 5') ||
@@ -122,6 +126,7 @@ assert_match "$OUT" $'(^|\n)20 70\n' "the pty takes the size of ocrt's own termi
 assert_contains "$OUT" "read:go" "input typed on ocrt's terminal reaches the process"
 assert_match "$OUT" $'(^|\n)25 90\n' "a resize of ocrt's terminal (SIGWINCH) reaches the pty"
 assert_match "$OUT" $'(^|\n)/dev/pts/[0-9]+\n' "the process has the pty as its terminal"
+assert_contains "$OUT" "terminal restored" "ocrt restores its terminal (echo, canonical mode) on exit"
 assert_fail "run removed the container" "container does not exist" ocrt state "$id"
 
 # ---------------------------------------------------------------- exec with a terminal
@@ -154,6 +159,7 @@ assert_contains "$OUT" "exit 9" "exec -t exits with the process's code 9 (stderr
 assert_match "$OUT" $'(^|\n)20 70\n' "exec -t: the pty takes the size of ocrt's terminal"
 assert_contains "$OUT" "read:go" "exec -t: input typed on ocrt's terminal reaches the process"
 assert_match "$OUT" $'(^|\n)25 90\n' "exec -t: a resize of ocrt's terminal reaches the pty"
+assert_contains "$OUT" "terminal restored" "exec -t restores ocrt's terminal on exit"
 assert_ok "delete --force the exec container" ocrt delete --force "$id"
 
 itest_finish
