@@ -129,6 +129,26 @@ assert_match "$OUT" $'(^|\n)/dev/pts/[0-9]+\n' "the process has the pty as its t
 assert_contains "$OUT" "terminal restored" "ocrt restores its terminal (echo, canonical mode) on exit"
 assert_fail "run removed the container" "container does not exist" ocrt state "$id"
 
+# A user namespace and a non-root user: the pty still comes from the container's
+# devpts and the process can use it (what rootless Podman asks for).
+if [ -e /proc/self/ns/user ]; then
+    userns=$(make_bundle userns sh -c 'stty size; read x; echo "read:$x"; stty size; echo "uid $(id -u)"; exit 5') ||
+        itest_die "cannot build a bundle"
+    chown -R 100000:100000 "$userns/rootfs"
+    edit_config "$userns" "
+c['process']['terminal'] = True
+c['process']['user'] = {'uid': 1000, 'gid': 1000}
+c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+"
+    id=$(new_id userns)
+    run_cmd python3 "$ITEST_TMP/ptyrun.py" "$OCRT" --root "$STATE" run --bundle "$userns" "$id"
+    assert_contains "$OUT" "exit 5" "user namespace + uid 1000: run with a terminal keeps the exit code (stderr: $ERR)"
+    assert_contains "$OUT" "read:go" "user namespace + uid 1000: input reaches the process through the pty"
+    assert_contains "$OUT" "uid 1000" "user namespace + uid 1000: the process runs as uid 1000"
+fi
+
 # ---------------------------------------------------------------- exec with a terminal
 running=$(make_bundle running sleep 60) || itest_die "cannot build a bundle"
 id=$(new_id exec)
