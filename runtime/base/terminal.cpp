@@ -92,6 +92,10 @@ Result<TerminalProxy> TerminalProxy::attach(unique_fd master, int in, int out) {
         return Error(err, "make the pty master non-blocking");
     }
     TerminalProxy proxy(std::move(master), in, out);
+    struct sigaction ignore {}, previous {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    if (::sigaction(SIGPIPE, &ignore, &previous) == 0) proxy.saved_sigpipe_ = previous;
     proxy.follow_window_size();
     termios original{};
     if (::isatty(in) && ::tcgetattr(in, &original) == 0) {
@@ -111,14 +115,16 @@ TerminalProxy::TerminalProxy(TerminalProxy &&other) noexcept
       out_(other.out_),
       in_open_(other.in_open_),
       pending_(std::move(other.pending_)),
-      saved_(std::exchange(other.saved_, std::nullopt)) {}
+      saved_(std::exchange(other.saved_, std::nullopt)),
+      saved_sigpipe_(std::exchange(other.saved_sigpipe_, std::nullopt)) {}
 
 TerminalProxy::~TerminalProxy() { restore(); }
 
 void TerminalProxy::restore() {
-    if (!saved_) return;
-    ::tcsetattr(in_, TCSANOW, &*saved_);
+    if (saved_) ::tcsetattr(in_, TCSANOW, &*saved_);
     saved_.reset();
+    if (saved_sigpipe_) ::sigaction(SIGPIPE, &*saved_sigpipe_, nullptr);
+    saved_sigpipe_.reset();
 }
 
 std::vector<pollfd> TerminalProxy::poll_set() const {

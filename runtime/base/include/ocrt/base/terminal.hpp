@@ -7,6 +7,7 @@
 #include <ocrt/base/unique_fd.hpp>
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 
@@ -41,8 +42,10 @@ termios raw_termios(termios original);
 std::optional<int> first_terminal(const std::vector<int> &fds);
 
 // Copies between a pty master and ocrt's stdin/stdout. When stdin is a terminal it
-// is put in raw mode for the proxy's lifetime (the destructor restores it). The
-// master is switched to non-blocking; nothing here ever blocks on the container.
+// is put in raw mode for the proxy's lifetime (the destructor restores it), and
+// SIGPIPE is ignored meanwhile, so a closed stdout cannot kill us with the terminal
+// left raw. The master is switched to non-blocking; nothing here ever blocks on
+// the container.
 class TerminalProxy {
 public:
     static Result<TerminalProxy> attach(unique_fd master, int in = 0, int out = 1);
@@ -81,6 +84,7 @@ private:
     bool in_open_ = true;
     std::string pending_;  // read from stdin, not yet accepted by the master
     std::optional<termios> saved_;  // stdin's settings before raw mode
+    std::optional<struct sigaction> saved_sigpipe_;
 };
 
 }  // namespace ocrt::tty
