@@ -123,4 +123,14 @@ ParsedProcess parse_process(std::string_view json_text) {
     return result;
 }
 
+ParsedResources parse_resources(std::string_view json_text) {
+    ParsedResources result;
+    auto doc = parse_document(json_text, result.errors);
+    if (!doc) return result;
+    Resources resources;
+    detail::parse_resources(*doc, "", result.errors, resources);
+    if (result.errors.empty()) result.resources = std::move(resources);
+    return result;
+}
+
 }  // namespace ocrt::spec

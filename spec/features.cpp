@@ -43,8 +43,8 @@ ordered_json linux_features() {
     os["capabilities"] = names(capability_words());
     os["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false}};
     os["seccomp"] = seccomp_features();
-    os["apparmor"] = enabled(false);
-    os["selinux"] = enabled(false);
+    os["apparmor"] = enabled(true);  // implemented; whether the host has it is checked at create
+    os["selinux"] = enabled(true);
     os["intelRdt"] = enabled(false);
     os["mountExtensions"] = {{"idmap", enabled(false)}};
     os["netDevices"] = enabled(false);

@@ -2,37 +2,13 @@
 #include "json_reader.hpp"
 #include "validate_support.hpp"
 
+#include <ocrt/spec/sysctl.hpp>
 #include <ocrt/spec/vocabulary.hpp>
 
 #include <array>
 
 namespace ocrt::spec::detail {
 namespace {
-
-// The IPC namespace's sysctls (ipc_namespaces(7)); fs.mqueue.* is matched by prefix.
-constexpr std::array<std::string_view, 8> kIpcSysctls = {
-    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",  "kernel.sem",
-    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
-};
-
-// A key is "a.b.c", or "a/b/c" when a component itself holds dots
-// (net/ipv4/conf/eth0.1/rp_filter). No empty, "." or ".." components.
-std::optional<std::string> dotted_sysctl_key(const std::string &key) {
-    char sep = key.find('/') != std::string::npos ? '/' : '.';
-    std::string dotted;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t end = key.find(sep, start);
-        std::string part = key.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (part.empty() || part == "." || part == "..") return std::nullopt;
-        if (!dotted.empty()) dotted += '.';
-        dotted += part;
-        if (end == std::string::npos) return dotted;
-        start = end + 1;
-    }
-}
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 bool allows_errno(SeccompAction action) {
     return action == SeccompAction::Errno || action == SeccompAction::Trace;
@@ -44,25 +20,17 @@ void check_sysctls(const Config &config, Report &report) {
     if (!config.linux_) return;
     const LinuxConfig &os = *config.linux_;
     for (const auto &[key, value] : os.sysctl) {
-        std::string ptr = child_pointer("/linux/sysctl", key);
-        auto dotted = dotted_sysctl_key(key);
-        if (!dotted) {
+        std::string ptr = sysctl_pointer(key);
+        if (!dotted_sysctl_key(key)) {
             report.error(ptr, "invalid sysctl name " + quote_value(key));
             continue;
         }
-        bool ipc = starts_with(*dotted, "fs.mqueue.");
-        for (auto name : kIpcSysctls) ipc = ipc || *dotted == name;
-        if (ipc) {
-            if (!os.find_namespace(NamespaceType::Ipc))
-                report.error(ptr, "sysctl " + quote_value(key) + " needs a private IPC namespace");
-        } else if (starts_with(*dotted, "net.")) {
-            if (!os.find_namespace(NamespaceType::Network))
-                report.error(ptr, "sysctl " + quote_value(key) + " needs a private network namespace");
-        } else if (*dotted == "kernel.hostname" || *dotted == "kernel.domainname") {
-            if (!os.find_namespace(NamespaceType::Uts))
-                report.error(ptr, "sysctl " + quote_value(key) + " needs a private UTS namespace");
-        } else {
+        auto type = sysctl_namespace(key);
+        if (!type) {
             report.error(ptr, "sysctl " + quote_value(key) + " is not namespaced and cannot be set for a container");
+        } else if (!os.find_namespace(*type)) {
+            const char *name = *type == NamespaceType::Ipc ? "IPC" : *type == NamespaceType::Network ? "network" : "UTS";
+            report.error(ptr, "sysctl " + quote_value(key) + " needs a private " + name + " namespace");
         }
     }
 }

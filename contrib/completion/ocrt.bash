@@ -17,7 +17,7 @@ _ocrt() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
 
-    local commands="create start state kill delete run exec list spec features help"
+    local commands="create start state kill delete run exec list spec features pause resume ps update events help"
     local global_flags="--root --log --log-format --debug --systemd-cgroup --cgroup-manager --rootless --version --help"
 
     # The command is the first word that is not a global flag or its value.
@@ -34,13 +34,14 @@ _ocrt() {
         --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --cgroup-manager) COMPREPLY=($(compgen -W "cgroupfs systemd disabled" -- "$cur")); return ;;
         --rootless) COMPREPLY=($(compgen -W "true false auto" -- "$cur")); return ;;
-        -f | --format) [[ $command == list ]] && { COMPREPLY=($(compgen -W "table json" -- "$cur")); return; } ;;
+        -f | --format) [[ $command == list || $command == ps ]] && { COMPREPLY=($(compgen -W "table json" -- "$cur")); return; } ;;
         --root | --log | --pid-file | --console-socket | --pidfd-socket)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         -p | --process) [[ $command == exec ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;
         --cwd) [[ $command == exec ]] && return ;;
         -c | --cap) [[ $command == exec ]] && { COMPREPLY=($(compgen -W "CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_KILL CAP_NET_ADMIN CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_SETGID CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_TIME" -- "$cur")); return; } ;;
         -b | --bundle) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        -r | --resources) [[ $command == update ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;
     esac
 
     if [[ -z $command ]]; then
@@ -62,6 +63,9 @@ _ocrt() {
         delete) flags="--force" ;;
         list) flags="--format --quiet" ;;
         spec) flags="--bundle --rootless" ;;
+        ps) flags="--format" ;;
+        events) flags="--stats --interval" ;;
+        update) flags="--resources --blkio-weight --cpu-period --cpu-quota --cpu-burst --cpu-share --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --cpu-idle --memory --memory-reservation --memory-swap --kernel-memory --kernel-memory-tcp --pids-limit" ;;
         help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
 
@@ -71,7 +75,7 @@ _ocrt() {
         COMPREPLY=($(compgen -W "TERM KILL HUP INT QUIT USR1 USR2 STOP CONT WINCH" -- "$cur"))
     else
         case $command in
-            start | state | kill | delete) COMPREPLY=($(compgen -W "$(_ocrt_container_ids)" -- "$cur")) ;;
+            start | state | kill | delete | pause | resume | ps | update | events) COMPREPLY=($(compgen -W "$(_ocrt_container_ids)" -- "$cur")) ;;
             exec)
                 # The id is the first positional after exec; later words are the command.
                 local seen=0 j

@@ -1,6 +1,7 @@
 // LinuxKernel: each method is one system call; errno is read on the line
 // right after the call and the message names the call and its arguments.
 #include <ocrt/base/kernel.hpp>
+#include <ocrt/base/procfs.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -56,6 +58,11 @@ Result<void> cloexec_from_proc(unsigned int first, unsigned int last) {
     return ok();
 }
 
+// "/proc/self/fd/N/...": a path through an fd we hold, not a procfs file.
+bool is_fd_path(const std::string &path) {
+    return path.rfind("/proc/self/fd/", 0) == 0 || path.rfind("/proc/thread-self/fd/", 0) == 0;
+}
+
 }  // namespace
 
 Result<void> Kernel::mount_setattr(borrowed_fd, const std::string &path, unsigned int, uint64_t, uint64_t) {
@@ -65,6 +72,12 @@ Result<void> Kernel::mount_setattr(borrowed_fd, const std::string &path, unsigne
 Result<void> Kernel::close_range(unsigned int, unsigned int, int) { return Error(ENOSYS, "close_range"); }
 
 Result<void> Kernel::reset_signals() { return Error(ENOSYS, "reset signals"); }
+
+Result<void> Kernel::move_mount(borrowed_fd, borrowed_fd) { return Error(ENOSYS, "move_mount"); }
+
+Result<void> Kernel::personality(unsigned long persona) {
+    return Error(ENOSYS, "personality " + hex(static_cast<unsigned>(persona)));
+}
 
 Result<void> LinuxKernel::mount(const std::string &source, const std::string &target, const std::string &fstype,
                                 unsigned long flags, const std::string &data) {
@@ -174,8 +187,10 @@ Result<void> LinuxKernel::fchownat(borrowed_fd dir, const std::string &path, uid
 }
 
 // For existing kernel files (/proc, /sys, cgroupfs): no O_CREAT, one write(2)
-// because files like uid_map must receive their whole content at once.
+// because files like uid_map must receive their whole content at once. Files
+// below /proc are written only through a verified procfs (procfs.hpp).
 Result<void> LinuxKernel::write_file(const std::string &path, const std::string &content) {
+    if (procfs::relative_to_proc(path) && !is_fd_path(path)) return procfs::write(path, content);
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) {
         int err = errno;
@@ -256,6 +271,23 @@ Result<void> LinuxKernel::reset_signals() {
     if (::sigprocmask(SIG_SETMASK, &empty, nullptr) == 0) return ok();
     int err = errno;
     return Error(err, "unblock signals");
+}
+
+Result<void> LinuxKernel::move_mount(borrowed_fd from, borrowed_fd to) {
+    if (::syscall(SYS_move_mount, from.get(), "", to.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+        return ok();
+    int err = errno;
+    return Error(err, "move_mount fd " + std::to_string(from.get()) + " onto fd " + std::to_string(to.get()));
+}
+
+}  // namespace ocrt
+
+namespace ocrt {
+
+Result<void> LinuxKernel::personality(unsigned long persona) {
+    if (::personality(persona) != -1) return ok();
+    int err = errno;
+    return Error(err, "personality " + hex(static_cast<unsigned>(persona)));
 }
 
 }  // namespace ocrt

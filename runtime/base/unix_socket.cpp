@@ -35,16 +35,19 @@ std::string short_path_for(const std::string &path, unique_fd &dir_holder) {
     return fs::fd_path(dir_holder) + "/" + path.substr(slash + 1);
 }
 
-void close_received(msghdr &message) {
+// Every fd the message carried, owned (so dropping the result closes them).
+std::vector<unique_fd> take_received_fds(msghdr &message) {
+    std::vector<unique_fd> fds;
     for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
         std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (std::size_t i = 0; i < count; ++i) {
             int fd;
             std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-            ::close(fd);
+            fds.emplace_back(fd);
         }
     }
+    return fds;
 }
 
 }  // namespace
@@ -112,19 +115,11 @@ Result<std::string> receive_with_fds(borrowed_fd sock, std::vector<unique_fd> &f
         return Error(err, "receive on unix socket");
     }
     if ((message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
-        close_received(message);
+        (void)take_received_fds(message);  // closes them
         return Error(EMSGSIZE, "message on unix socket truncated");
     }
     if (received == 0 && CMSG_FIRSTHDR(&message) == nullptr) return Error(ECONNRESET, "peer closed unix socket");
-    for (cmsghdr *c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (std::size_t i = 0; i < count; ++i) {
-            int fd;
-            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-            fds.emplace_back(fd);
-        }
-    }
+    for (unique_fd &fd : take_received_fds(message)) fds.push_back(std::move(fd));
     payload.resize(static_cast<std::size_t>(received));
     return payload;
 }

@@ -50,6 +50,38 @@ constexpr FlagSpec spec_table[] = {
     {"rootless", 0, FlagKind::boolean, "write a config for an unprivileged user (user namespace)"},
 };
 
+constexpr FlagSpec ps_table[] = {
+    {"format", 'f', FlagKind::value, "output format: table or json (default: table)"},
+};
+
+constexpr FlagSpec events_table[] = {
+    {"interval", 0, FlagKind::value, "time between stats reports, e.g. 5s or 500ms (default: 5s)"},
+    {"stats", 0, FlagKind::boolean, "print the container's stats once and exit"},
+};
+
+constexpr FlagSpec update_table[] = {
+    {"resources", 'r', FlagKind::value, "a linux.resources JSON file, or - for stdin (other flags are then ignored)"},
+    {"blkio-weight", 0, FlagKind::value, "block IO weight, 10 to 1000"},
+    {"cpu-period", 0, FlagKind::value, "CPU CFS period in microseconds"},
+    {"cpu-quota", 0, FlagKind::value, "CPU CFS quota in microseconds per period"},
+    {"cpu-burst", 0, FlagKind::value, "CPU CFS burst in microseconds"},
+    {"cpu-share", 0, FlagKind::value, "CPU shares (relative weight)"},
+    {"cpu-shares", 0, FlagKind::value, "CPU shares (relative weight)"},
+    {"cpu-rt-period", 0, FlagKind::value, "CPU realtime period in microseconds"},
+    {"cpu-rt-runtime", 0, FlagKind::value, "CPU realtime runtime in microseconds"},
+    {"cpuset-cpus", 0, FlagKind::value, "CPUs to run on, e.g. 0-3,7"},
+    {"cpuset-mems", 0, FlagKind::value, "memory nodes to use, e.g. 0"},
+    {"cpu-idle", 0, FlagKind::value, "1: SCHED_IDLE for the cgroup"},
+    {"memory", 0, FlagKind::value, "memory limit, e.g. 512M (-1: unlimited)"},
+    {"memory-reservation", 0, FlagKind::value, "memory soft limit"},
+    {"memory-swap", 0, FlagKind::value, "memory plus swap limit (-1: unlimited)"},
+    {"kernel-memory", 0, FlagKind::value, "kernel memory limit (where the kernel still has it)"},
+    {"kernel-memory-tcp", 0, FlagKind::value, "kernel TCP buffer limit (where the kernel still has it)"},
+    {"pids-limit", 0, FlagKind::value, "maximum number of tasks (-1: unlimited)"},
+    {"l3-cache-schema", 0, FlagKind::value, "Intel RDT L3 cache schema (not supported)"},
+    {"mem-bw-schema", 0, FlagKind::value, "Intel RDT memory bandwidth schema (not supported)"},
+};
+
 constexpr FlagSpec exec_table[] = {
     {"process", 'p', FlagKind::value, "path to a process.json (spec Process); the process flags are then ignored"},
     {"detach", 'd', FlagKind::boolean, "return once the process has started"},
@@ -72,6 +104,9 @@ constexpr FlagSpec exec_table[] = {
 
 }  // namespace
 
+std::span<const FlagSpec> ps_flags() { return ps_table; }
+std::span<const FlagSpec> events_flags() { return events_table; }
+std::span<const FlagSpec> update_flags() { return update_table; }
 std::span<const FlagSpec> exec_flags() { return exec_table; }
 std::span<const FlagSpec> create_flags() { return create_table; }
 std::span<const FlagSpec> run_flags() { return run_table; }

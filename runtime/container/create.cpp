@@ -4,8 +4,11 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
+#include <ocrt/container/inherited_fds.hpp>
+#include <ocrt/container/notify_socket.hpp>
 #include <ocrt/container/pid_file.hpp>
 #include <ocrt/init/launch.hpp>
 
@@ -70,7 +73,8 @@ Record initial_record(const CreateOptions &options, const spec::Config &config, 
     return record;
 }
 
-init::LaunchOptions launch_options(const CreateOptions &options, const Record &record, const std::string &state_dir) {
+init::LaunchOptions launch_options(const CreateOptions &options, const Record &record, const std::string &state_dir,
+                                   cgroups::Manager &cgroups) {
     init::LaunchOptions launch;
     launch.id = options.id;
     launch.bundle = record.oci.bundle;
@@ -78,8 +82,10 @@ init::LaunchOptions launch_options(const CreateOptions &options, const Record &r
     launch.state_dir = state_dir;
     launch.no_pivot = options.no_pivot;
     launch.no_new_keyring = options.no_new_keyring;
-    launch.preserve_fds = options.preserve_fds;
+    // Socket activation fds come first; together they are one run from fd 3.
+    launch.preserve_fds = options.listen_fds + options.preserve_fds;
     launch.console_socket = options.console_socket;
+    launch.cgroups = &cgroups;
     return launch;
 }
 
@@ -91,7 +97,8 @@ void kill_launched_init(const init::LaunchedInit &launched) {
     }
 }
 
-Error roll_back(ContainerDir &dir, Error failure) {
+Error roll_back(ContainerDir &dir, cgroups::Manager &cgroups, Error failure) {
+    if (auto removed = cgroups.destroy(); !removed) failure = with_cleanup_failure(std::move(failure), removed.error());
     if (auto removed = dir.destroy(); !removed) return with_cleanup_failure(std::move(failure), removed.error());
     return failure;
 }
@@ -105,6 +112,13 @@ Result<void> record_init(ContainerDir &dir, Record &record, const init::Launched
     OCRT_TRY(dir.write_record(record));
     if (!pid_file.empty()) OCRT_TRY(write_pid_file(pid_file, launched.pid));
     return ok();
+}
+
+// LISTEN_FDS/LISTEN_PID as sd_listen_fds(3) in the container expects them.
+void pass_socket_activation(const CreateOptions &options, spec::Config &config) {
+    if (options.listen_fds <= 0 || !config.process) return;
+    set_env(config.process->env, "LISTEN_FDS", std::to_string(options.listen_fds));
+    set_env(config.process->env, "LISTEN_PID", "1");
 }
 
 }  // namespace
@@ -122,38 +136,54 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     std::string pid_file = options.pid_file.empty() ? "" : absolute_path(options.pid_file, cwd);
     std::string config_text = OCRT_TRY(fs::read_file(bundle + "/config.json"));
     spec::Config config = OCRT_TRY(parse_config_text(config_text));
+    pass_socket_activation(options, config);
     std::string rootfs = absolute_path(config.root.path, bundle);
     OCRT_TRY(check_terminal(config, options));
     OCRT_TRY(check_rootfs(rootfs));
 
     Record record = initial_record(options, config, bundle, rootfs);
+    // Resolved before anything exists, so a bad cgroupsPath leaves nothing behind; the
+    // directories about to be made are in the first record already, so a crashed create
+    // still tells delete what to remove.
+    auto cgroups = OCRT_TRY(cgroups::manager_for_create(options.cgroup_manager, record.cgroups_path, options.id));
+    record_cgroups(record, cgroups->placement());
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
-    if (auto saved = save_config_snapshot(dir, config_text); !saved) return roll_back(dir, std::move(saved).error());
-    auto launched = init::launch_init(config, launch_options(options, record, dir.path()));
+    if (auto saved = save_config_snapshot(dir, config_text); !saved)
+        return roll_back(dir, *cgroups, std::move(saved).error());
+    init::LaunchOptions launch = launch_options(options, record, dir.path(), *cgroups);
+    unique_fd notify_dir;  // attached at /run/notify by the init; ours until it is launched
+    if (!options.notify_socket.empty()) {
+        auto prepared = prepare_notify(dir.path(), config);
+        if (!prepared) return roll_back(dir, *cgroups, std::move(prepared).error());
+        notify_dir = std::move(prepared).value();
+        launch.detached_mounts.push_back({notify_dir.get(), kNotifyDirInContainer});
+    }
+    auto launched = init::launch_init(config, launch);
     if (!launched) {
-        Error failure = roll_back(dir, std::move(launched).error());
+        Error failure = roll_back(dir, *cgroups, std::move(launched).error());
         // runtime.md Lifecycle steps 3-5: a failed create continues at delete, and
         // delete ends with the poststop hooks (step 13).
         run_poststop_hooks(config.hooks, record);
         return failure;
     }
+    record_cgroups(record, cgroups->placement());
     if (auto recorded = record_init(dir, record, *launched, pid_file); !recorded) {
         kill_launched_init(*launched);
-        return roll_back(dir, std::move(recorded).error());
+        return roll_back(dir, *cgroups, std::move(recorded).error());
     }
     if (!options.console_socket.empty()) {
         // Before Committed: if the client cannot take the pty, the init still dies with us.
         if (auto sent = detail::send_console_master(options.console_socket, launched->console_master); !sent) {
             kill_launched_init(*launched);
             if (!pid_file.empty()) ::unlink(pid_file.c_str());
-            return roll_back(dir, std::move(sent).error());
+            return roll_back(dir, *cgroups, std::move(sent).error());
         }
         launched->console_master.reset();
     }
     if (auto committed = init::commit_init(*launched); !committed) {
         kill_launched_init(*launched);
         if (!pid_file.empty()) ::unlink(pid_file.c_str());
-        return roll_back(dir, std::move(committed).error().wrap("release init"));
+        return roll_back(dir, *cgroups, std::move(committed).error().wrap("release init"));
     }
     dir.unlock();
     return CreatedInit{launched->pid, launched->start_time, std::move(launched->console_master)};
@@ -162,6 +192,8 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
 }  // namespace detail
 
 Result<void> create(const CreateOptions &options) {
+    // First, before ocrt opens anything that could take a missing fd's number.
+    OCRT_TRY(check_inherited_fds(options.listen_fds, options.preserve_fds));
     OCRT_TRY(detail::create_container(options));
     return ok();
 }

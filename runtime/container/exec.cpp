@@ -103,13 +103,10 @@ Result<void> check_terminal(const spec::Process &process, const ExecOptions &opt
     return ok();
 }
 
-// HOOK(cgroups): put the exec process (the intermediate, before it enters the
-// container; the process inherits its cgroup) into the container's cgroup, from
-// record.cgroup_manager / record.cgroups_path. A no-op until runtime/cgroups exists.
+// The exec process (the intermediate, before it enters the container; the process
+// inherits its cgroup) joins the container's cgroups as recorded at create.
 Result<void> join_container_cgroup(const Record &record, pid_t pid) {
-    (void)record;
-    (void)pid;
-    return ok();
+    return detail::join_recorded_cgroups(record, pid);
 }
 
 // The pid file must only exist once the process runs (conmon takes a missing file

@@ -2,7 +2,9 @@
 // container's lock from reading the record to the last change.
 #include "lifecycle_internal.hpp"
 
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/container/id.hpp>
+#include <ocrt/container/notify_socket.hpp>
 #include <ocrt/init/launch.hpp>
 
 #include <dirent.h>
@@ -81,22 +83,29 @@ Result<std::vector<std::string>> container_names(const std::string &root) {
 
 }  // namespace
 
-Result<void> start(const std::string &root, const std::string &id) {
+Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket,
+                   pid_t notify_main_pid) {
     OCRT_TRY(validate_id(id));
     ContainerDir dir = OCRT_TRY(open_container_dir(root, id, /*lock=*/true));
     Record record = OCRT_TRY(dir.read_record());
     Status status = live_status(dir, record);
     if (!can_start(status)) return start_refused(status);
     spec::Hooks hooks = detail::saved_hooks(dir.path());
+    // Bound before the release, so the process can notify from its first instruction.
+    unique_fd notify;
+    if (!notify_socket.empty() && notify_prepared(dir.path())) notify = OCRT_TRY(bind_notify_socket(dir.path()));
     OCRT_TRY(init::release_init(dir.path()));
     // Informational only: readers derive the status from the live init.
     record.oci.status = std::string(status_name(Status::Running));
     OCRT_TRY(dir.write_record(record));
-    // Unlocked first: a poststart hook may itself call ocrt on this container.
+    // Unlocked first: a poststart hook may itself call ocrt on this container, and
+    // waiting for READY may take long: kill and delete must not queue behind us.
     dir.unlock();
     // config.md: after the user process started, before start returns.
     detail::run_poststart_hooks(hooks, record);
-    return ok();
+    if (!notify) return ok();
+    pid_t main_pid = notify_main_pid > 0 ? notify_main_pid : record.oci.pid;
+    return relay_ready(notify, notify_socket, record.oci.pid, record.init_start_time, main_pid);
 }
 
 Result<spec::State> state(const std::string &root, const std::string &id) {
@@ -110,9 +119,10 @@ Result<void> kill(const std::string &root, const std::string &id, int signal, bo
     OCRT_TRY(validate_id(id));
     ContainerDir dir = OCRT_TRY(open_container_dir(root, id, /*lock=*/true));
     Record record = OCRT_TRY(dir.read_record());
+    // --all signals every process in the container's cgroup, even after the init is gone.
+    if (all && !record.cgroup_dirs.empty()) return detail::signal_cgroup(record, signal);
     // --all on a container with no process left has nothing to do (containerd relies on it).
     if (!can_kill(live_status(dir, record))) return all ? ok() : Error("container not running");
-    // TODO(cgroups): --all signals every process in the container's cgroup; for now the init.
     auto init = ProcessHandle::open(record.oci.pid, record.init_start_time);
     if (!init) return all ? ok() : Error("container not running");
     if (auto sent = init->signal(signal); !sent) {
@@ -141,7 +151,10 @@ Result<void> remove(const std::string &root, const std::string &id, bool force) 
     Status status = live_status(dir, *record);
     if (!force && !can_delete(status))
         return Error("cannot delete container " + id + " that is not stopped: " + std::string(status_name(status)));
+    // Every process of the cgroup goes (thawing a paused one), then the cgroups ocrt made.
+    if (has_live_init(status) && !record->cgroup_dirs.empty()) OCRT_TRY(detail::signal_cgroup(*record, SIGKILL));
     if (has_live_init(status)) OCRT_TRY(detail::kill_and_wait(*record));
+    OCRT_TRY(detail::remove_cgroups(*record));
     spec::Hooks hooks = detail::saved_hooks(dir.path());
     OCRT_TRY(dir.destroy());
     // config.md: after the container is deleted, before delete returns.

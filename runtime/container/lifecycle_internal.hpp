@@ -25,6 +25,7 @@ struct CreatedInit {
 
 // create without returning early: validates, claims the state dir, launches the
 // init, records it and writes the pid file. On failure nothing is left behind.
+// The caller checks the inherited fds first (check_inherited_fds).
 Result<CreatedInit> create_container(const CreateOptions &options);
 
 // The status of the container in dir right now.
@@ -42,5 +43,28 @@ void run_poststop_hooks(const spec::Hooks &hooks, const Record &record);
 
 // SIGKILLs a live recorded init and waits for it to exit (up to kKillTimeout).
 Result<void> kill_and_wait(const Record &record);
+
+}  // namespace ocrt::container::detail
+
+#include <memory>
+
+namespace ocrt::cgroups {
+class Manager;     // <ocrt/cgroups/manager.hpp>
+struct Placement;
+}  // namespace ocrt::cgroups
+
+namespace ocrt::container::detail {
+
+// The record keeps the cgroup placement so later commands need no flags.
+void record_cgroups(Record &record, const cgroups::Placement &placement);
+// The manager of a recorded container (disabled for records without cgroups).
+std::unique_ptr<cgroups::Manager> recorded_cgroups(const Record &record);
+// Signals every process in the container's cgroup (freeze, signal, thaw); a cgroup
+// that is already gone has nobody left to signal.
+Result<void> signal_cgroup(const Record &record, int signal);
+// Moves pid (an exec'd process) into the container's recorded cgroups.
+Result<void> join_recorded_cgroups(const Record &record, pid_t pid);
+// Kills what is left in the cgroups ocrt made, then removes them (retrying while busy).
+Result<void> remove_cgroups(const Record &record);
 
 }  // namespace ocrt::container::detail

@@ -18,6 +18,10 @@ Result<void> read_own_fields(const nlohmann::json &own, Record &record) {
             record.private_pid_namespace = own.at("privatePidNamespace").get<bool>();
         if (own.contains("cgroupManager")) record.cgroup_manager = own.at("cgroupManager").get<std::string>();
         if (own.contains("cgroupsPath")) record.cgroups_path = own.at("cgroupsPath").get<std::string>();
+        if (own.contains("cgroupDirs"))
+            record.cgroup_dirs = own.at("cgroupDirs").get<std::map<std::string, std::string>>();
+        if (own.contains("cgroupsCreated"))
+            record.cgroups_created = own.at("cgroupsCreated").get<std::vector<std::string>>();
         if (own.contains("noNewKeyring")) record.no_new_keyring = own.at("noNewKeyring").get<bool>();
     } catch (const nlohmann::json::exception &e) {
         return Error(std::string("state record: \"ocrt\": ") + e.what());
@@ -34,6 +38,8 @@ std::string record_to_json(const Record &record) {
         {"privatePidNamespace", record.private_pid_namespace},
         {"cgroupManager", record.cgroup_manager},
         {"cgroupsPath", record.cgroups_path},
+        {"cgroupDirs", record.cgroup_dirs},
+        {"cgroupsCreated", record.cgroups_created},
         {"noNewKeyring", record.no_new_keyring},
     };
     return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -9,6 +9,7 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/log.hpp>
+#include <ocrt/container/inherited_fds.hpp>
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -24,8 +25,9 @@ namespace ocrt::container {
 namespace {
 
 // start, or on failure the container goes again (the init is killed and reaped).
-Result<void> start_or_discard(const CreateOptions &options, pid_t init) {
-    auto started = start(options.root, options.id);
+// notify_main_pid: the MAINPID relayed with READY (0: the init's).
+Result<void> start_or_discard(const CreateOptions &options, pid_t init, pid_t notify_main_pid) {
+    auto started = start(options.root, options.id, options.notify_socket, notify_main_pid);
     if (started) return ok();
     Error failure = std::move(started).error();
     if (auto removed = remove(options.root, options.id, /*force=*/true); !removed)
@@ -42,9 +44,11 @@ using detail::SignalRouting;
 Result<int> run(const RunOptions &options) {
     CreateOptions create = options.create;
     create.detach = options.detach;
+    // First, before the signalfd or anything else could take a missing fd's number.
+    OCRT_TRY(check_inherited_fds(create.listen_fds, create.preserve_fds));
     if (options.detach) {
         detail::CreatedInit init = OCRT_TRY(detail::create_container(create));
-        OCRT_TRY(start_or_discard(create, init.pid));
+        OCRT_TRY(start_or_discard(create, init.pid, 0));
         return 0;
     }
     SignalRouting routing = OCRT_TRY(SignalRouting::install());
@@ -65,7 +69,9 @@ Result<int> run(const RunOptions &options) {
         }
         terminal.emplace(std::move(*attached));
     }
-    OCRT_TRY(start_or_discard(create, init.pid));
+    // In the foreground we are the unit's main process (runc does the same): the
+    // container's init may live in a cgroup systemd would not accept as MAINPID.
+    OCRT_TRY(start_or_discard(create, init.pid, ::getpid()));
     int code = terminal ? OCRT_TRY(detail::forward_until_exit(routing, init.pid, *terminal))
                         : OCRT_TRY(detail::forward_until_exit(routing, init.pid));
     if (terminal) terminal->restore();

@@ -1,5 +1,7 @@
 #include <ocrt/container/status.hpp>
 
+#include <ocrt/base/fs.hpp>
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/init/launch.hpp>
 
 #include <array>
@@ -38,6 +40,7 @@ Status derive_status(const Record &record, const std::string &state_dir, bool cr
         seen.init = probe_process(record.oci.pid, record.init_start_time);
         // Only a live init can be waiting; skip the lstat otherwise.
         if (seen.init == ProcessState::Alive) seen.init_waiting = init::init_waiting(state_dir);
+        if (seen.init == ProcessState::Alive) seen.frozen = cgroups::frozen_dirs(record.cgroup_dirs);
     }
     return classify(seen);
 }

@@ -8,12 +8,18 @@
 #include <ocrt/hooks/runner.hpp>
 #include <ocrt/init/sequence.hpp>
 
+#include <ocrt/base/fs.hpp>
 #include <ocrt/init/exe_seal.hpp>
+#include <ocrt/linux/detached_mount.hpp>
+#include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/masked_paths.hpp>
+#include <ocrt/linux/personality.hpp>
 #include <ocrt/linux/process_setup.hpp>
 #include <ocrt/linux/rootfs.hpp>
+#include <ocrt/linux/sysctl.hpp>
 #include <ocrt/linux/userns.hpp>
 
+#include <fcntl.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -111,6 +117,9 @@ Result<void> fork_into_namespaces(ChildContext &ctx) {
 Result<void> join_session_keyring(ChildContext &ctx) {
     ctx.stage = Stage::Keyring;
     if (ctx.options.no_new_keyring) return ok();
+    // The keyring is labelled when it is made: set the SELinux key label first.
+    if (!ctx.process().selinux_label.empty())
+        OCRT_TRY(os::set_selinux_key_label(ctx.process().selinux_label, ctx.kernel));
     return join_container_keyring(ctx.options.id, [&ctx](const std::string &note) {
         (void)ctx.channel.send_log(log::Level::debug, note);
     });
@@ -130,10 +139,20 @@ Result<void> run_create_hooks(ChildContext &ctx) {
                             hook_state(ctx.config, ctx.options, ctx.host_pid));
 }
 
+// After the config's mounts, so they land on top of e.g. a tmpfs at /run.
+Result<void> attach_detached_mounts(ChildContext &ctx) {
+    if (ctx.options.detached_mounts.empty()) return ok();
+    unique_fd root = OCRT_TRY(fs::open_path(ctx.options.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC));
+    for (const DetachedMount &mount : ctx.options.detached_mounts)
+        OCRT_TRY(os::attach_detached_mount(root, mount.destination, mount.fd, ctx.kernel));
+    return ok();
+}
+
 Result<void> set_up_rootfs(ChildContext &ctx) {
     os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot, ctx.options.bundle};
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
+    OCRT_TRY(attach_detached_mounts(ctx));
     OCRT_TRY(run_create_hooks(ctx));
     ctx.stage = Stage::PivotRoot;
     OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
@@ -141,8 +160,19 @@ Result<void> set_up_rootfs(ChildContext &ctx) {
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::finish_rootfs(ctx.config, ctx.kernel));
     if (!ctx.config.linux_) return ok();
+    // Through the verified procfs, before readonlyPaths makes /proc/sys read-only.
+    OCRT_TRY(os::apply_sysctls(ctx.config.linux_->sysctl, ctx.kernel));
     OCRT_TRY(os::make_paths_readonly(ctx.config.linux_->readonly_paths, ctx.kernel));
     return os::mask_paths(ctx.config.linux_->masked_paths, ctx.kernel);
+}
+
+// LSM exec labels and the personality, while still privileged (and before
+// no_new_privs, which would restrict an AppArmor transition); the labels take
+// effect at the execve of the user process, the personality survives it.
+Result<void> apply_security_settings(ChildContext &ctx) {
+    ctx.stage = Stage::Security;
+    OCRT_TRY(os::apply_process_labels(ctx.process(), ctx.kernel));
+    return os::apply_personality(ctx.config, ctx.kernel);
 }
 
 // Names first; the rest is shared with `ocrt exec` (identity.hpp).
@@ -180,6 +210,7 @@ Result<void> run_stages(ChildContext &ctx) {
     OCRT_TRY(fork_into_namespaces(ctx));
     OCRT_TRY(join_session_keyring(ctx));
     OCRT_TRY(set_up_rootfs(ctx));
+    OCRT_TRY(apply_security_settings(ctx));
     OCRT_TRY(set_identity(ctx));
     std::string executable = OCRT_TRY(resolve_executable(ctx));
     OCRT_TRY(report_ready(ctx));

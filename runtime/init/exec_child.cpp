@@ -14,6 +14,9 @@
 #include <ocrt/base/log.hpp>
 #include <ocrt/init/launch.hpp>
 #include <ocrt/linux/console.hpp>
+#include <ocrt/linux/lsm.hpp>
+#include <ocrt/linux/oom_score.hpp>
+#include <ocrt/linux/personality.hpp>
 #include <ocrt/linux/process_setup.hpp>
 
 #include <fcntl.h>
@@ -170,12 +173,10 @@ Result<void> set_up_exec_terminal(ExecChild &ctx) {
     return endpoint.send(msg, pty.master.get());
 }
 
-// HOOK(lsm): process.apparmorProfile / selinuxLabel (--apparmor, --process-label),
-// applied on exec like the init's (confine helper's LSM code).
-Result<void> apply_exec_lsm_labels(ExecChild &ctx) {
-    (void)ctx;
-    return ok();
-}
+// process.apparmorProfile / selinuxLabel (--apparmor, --process-label), written
+// like the init's while still privileged and before no_new_privs; they take
+// effect at the execve.
+Result<void> apply_exec_lsm_labels(ExecChild &ctx) { return os::apply_process_labels(ctx.process, ctx.kernel); }
 
 // HOOK(seccomp): the container's linux.seccomp filter (ctx.config.linux_->seccomp),
 // loaded last before execve when noNewPrivileges is set, before the capability
@@ -197,16 +198,20 @@ Result<void> exec_stages(ExecChild &ctx) {
     OCRT_TRY(set_up_exec_terminal(ctx));
     ctx.stage = Stage::Keyring;
     if (!ctx.keyring_id.empty()) {
+        if (!ctx.process.selinux_label.empty())
+            OCRT_TRY(os::set_selinux_key_label(ctx.process.selinux_label, ctx.kernel));
         OCRT_TRY(join_container_keyring(ctx.keyring_id, [&ctx](const std::string &note) {
             (void)ctx.channel.send_log(log::Level::debug, note);
         }));
     }
+    ctx.stage = Stage::Security;
+    OCRT_TRY(apply_exec_lsm_labels(ctx));
+    OCRT_TRY(os::apply_personality(ctx.config, ctx.kernel));  // the container's linux.personality
     ctx.stage = Stage::Identity;
     OCRT_TRY(apply_process_identity(ctx.process, ctx.kernel, [&ctx](const std::string &warning) {
         (void)ctx.channel.send_log(log::Level::warning, warning);
     }));
     ctx.stage = Stage::Security;
-    OCRT_TRY(apply_exec_lsm_labels(ctx));
     OCRT_TRY(load_exec_seccomp_filter(ctx));
     ctx.stage = Stage::Exec;
     std::string executable = OCRT_TRY(os::find_executable(ctx.process));
@@ -271,10 +276,16 @@ Error exited_early(ChildGuard &guard, ParentChannel &channel, Error error) {
     return error;
 }
 
-Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const ExecLaunchOptions &options) {
+Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Process &process_config,
+                         const ExecLaunchOptions &options, Kernel &kernel) {
     ChildGuard guard(child);
     if (options.before_continue) {
         if (auto placed = options.before_continue(child); !placed) return exited_early(guard, channel, placed.error());
+    }
+    // As for the init (parent.cpp): the exec process gets process.oomScoreAdj too.
+    if (process_config.oom_score_adj) {
+        if (auto set = os::set_oom_score_adj(child, *process_config.oom_score_adj, kernel); !set)
+            return exited_early(guard, channel, set.error());
     }
     if (auto sent = channel.send(MsgType::Continue); !sent) return exited_early(guard, channel, sent.error());
     auto reported = channel.expect(MsgType::ChildPid);
@@ -325,6 +336,8 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
     if (process.terminal && options.console_master == nullptr) return Error("a terminal needs a place for its pty master");
     OCRT_TRY(check_preserved_fds(options.preserve_fds));
+    // A label the host cannot apply fails before anything is forked.
+    OCRT_TRY(os::check_exec_lsm_requests(process, os::detect_lsm_support()));
     LinuxKernel kernel;
     // Only fds 0..2 and the preserved ones may reach the process (P2).
     int first_private_fd = 3 + options.preserve_fds;
@@ -364,7 +377,7 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     pair.child.close();
     pidfd.reset();
     init_root.reset();
-    pid_t started = OCRT_TRY(drive_exec(child, pair.parent, options));
+    pid_t started = OCRT_TRY(drive_exec(child, pair.parent, process, options, kernel));
     if (process.terminal && !*options.console_master) {
         ::kill(started, SIGKILL);
         return Error("protocol violation: the exec process has a terminal but sent no pty master");

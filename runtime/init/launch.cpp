@@ -6,6 +6,9 @@
 #include "child.hpp"
 #include "parent.hpp"
 
+#include <ocrt/linux/lsm.hpp>
+#include <ocrt/linux/sysctl.hpp>
+
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -47,6 +50,13 @@ private:
 // The second fork's grandchild must be pid 1 of the new pid namespace, and its pid
 // must mean something to us: so that namespace comes from unshare(), never clone().
 os::NamespacePlan adjust_for_second_fork(os::NamespacePlan plan) {
+    // A cgroup namespace takes the caller's cgroup as its root: it is made by the
+    // child after Continue, once the init is in its own cgroup (sync.hpp), so the
+    // container sees that cgroup as "/".
+    if (plan.clone_flags & CLONE_NEWCGROUP) {
+        plan.clone_flags &= ~CLONE_NEWCGROUP;
+        plan.unshare_flags |= CLONE_NEWCGROUP;
+    }
     if (plan.needs_second_fork && (plan.clone_flags & CLONE_NEWPID)) {
         plan.clone_flags &= ~CLONE_NEWPID;
         plan.unshare_flags |= CLONE_NEWPID;
@@ -87,6 +97,10 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
 Result<LaunchedInit> launch_init(const spec::Config &config, const LaunchOptions &options) {
     if (!config.process) return Error("config has no \"process\" to run");
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
+    // A label the host cannot apply, or a sysctl aimed at the namespace we run in,
+    // fails here, before any process exists.
+    OCRT_TRY(os::check_lsm_requests(config, os::detect_lsm_support()));
+    OCRT_TRY(os::check_sysctl_namespaces(config));
     LinuxKernel kernel;
     os::NamespacePlan plan = adjust_for_second_fork(os::plan_namespaces(config.linux_ ? &*config.linux_ : nullptr));
     // Only fds 0..2 and the preserved ones may reach the container.

@@ -5,7 +5,9 @@
 
 #include <ocrt/hooks/runner.hpp>
 
+#include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/init/sequence.hpp>
+#include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/userns.hpp>
 
 #include <fcntl.h>
@@ -20,6 +22,14 @@ Result<void> answer_id_map_request(pid_t pid, ParentChannel &channel, const spec
     if (auto written = os::write_id_maps(pid, *config.linux_, kernel); !written)
         return std::move(written).error().wrap("write id maps of init " + std::to_string(pid));
     return channel.send(MsgType::IdMapDone);
+}
+
+// The init joins its cgroups while it still waits for Continue, so no user code
+// ever runs outside them.
+Result<void> place_in_cgroups(pid_t pid, const spec::Config &config, cgroups::Manager &cgroups) {
+    OCRT_TRY(cgroups.create());
+    OCRT_TRY(cgroups.apply(cgroups::create_resources(config)));
+    return cgroups.place(pid);
 }
 
 // config.md: prestart, then createRuntime, in our (the runtime) namespace, while the
@@ -43,7 +53,10 @@ Result<void> take_console_master(Message &msg, unique_fd &console_master) {
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
                           const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options,
                           unique_fd &console_master) {
-    // Cgroup placement comes with the cgroup issue; until then Continue follows the clone.
+    // Before the init runs on: everything it forks and execs inherits the score.
+    if (config.process && config.process->oom_score_adj)
+        OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
+    if (options && options->cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), config, *options->cgroups));
     OCRT_TRY(channel.send(MsgType::Continue));
     bool terminal = config.process && config.process->terminal;
     ExpectedSequence sequence({plan.new_user, plan.needs_second_fork, uses_init_hooks(config.hooks), terminal});

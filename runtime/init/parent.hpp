@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ocrt/base/kernel.hpp>
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/init/channel.hpp>
 #include <ocrt/init/launch.hpp>
 #include <ocrt/linux/namespaces.hpp>

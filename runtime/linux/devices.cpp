@@ -25,33 +25,47 @@ std::pair<std::string, std::string> split_parent(const std::string &path) {
     return {slash == 0 ? "/" : clean.substr(0, slash), clean.substr(slash + 1)};
 }
 
-// Without CAP_MKNOD (a user namespace) the host's node is bound onto an empty file.
+std::string describe_type(mode_t type);
+
+// Without CAP_MKNOD (a user namespace) the host's node is bound onto an empty
+// file; it must be the device asked for, not whatever the host has at that path.
 Result<void> bind_host_device(const DeviceNode &node, borrowed_fd root, Kernel &kernel) {
+    struct stat host {};
+    if (::stat(node.path.c_str(), &host) != 0)
+        return errno_error("device " + quoted(node.path) + ": no mknod here (user namespace), and the host node to bind");
+    if ((host.st_mode & S_IFMT) != node.type || major(host.st_rdev) != node.major || minor(host.st_rdev) != node.minor)
+        return Error("device " + quoted(node.path) + ": no mknod here (user namespace), and the host's node is not the " +
+                     describe_type(node.type) + " " + std::to_string(node.major) + ":" + std::to_string(node.minor));
     auto file = OCRT_TRY(fs::create_file_in_root(root, node.path, 0644));
     return kernel.mount(node.path, fs::fd_path(file), "", MS_BIND, "");
 }
 
-const char *kind_name(mode_t type) {
-    switch (type) {
-    case S_IFCHR: return "char";
-    case S_IFBLK: return "block";
-    default: return "fifo";
-    }
+std::string describe_type(mode_t type) {
+    if (type == S_IFCHR) return "character device";
+    if (type == S_IFBLK) return "block device";
+    if (type == S_IFIFO) return "fifo";
+    if (type == S_IFDIR) return "directory";
+    if (type == S_IFLNK) return "symlink";
+    if (type == S_IFREG) return "regular file";
+    return "special file";
 }
 
-// The image already has something at the node's path: keep it only if it is the very
-// node we would have made. A symlink or a planted file there (CVE-2025-31133) would
-// otherwise pass for the device, e.g. a /dev/null that writes to a host-visible file.
-Result<void> check_existing_node(const DeviceNode &node, borrowed_fd parent, const std::string &name) {
+// config-linux.md: a file already at the path that is not the requested device is an error.
+Result<void> check_existing_device(const DeviceNode &node, borrowed_fd parent, const std::string &name) {
     struct stat st {};
     if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return errno_error("stat existing device " + quoted(node.path));
-    bool same_kind = (st.st_mode & S_IFMT) == node.type;
-    bool same_number = node.type == S_IFIFO || st.st_rdev == makedev(node.major, node.minor);
-    if (same_kind && same_number) return ok();
-    std::string wanted = kind_name(node.type);
+    mode_t type = st.st_mode & S_IFMT;
+    bool same = type == node.type &&
+                (node.type == S_IFIFO || (major(st.st_rdev) == node.major && minor(st.st_rdev) == node.minor));
+    if (same) return ok();
+    std::string found = describe_type(type);
+    if (type == S_IFCHR || type == S_IFBLK)
+        found += " " + std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
+    std::string wanted = describe_type(node.type);
     if (node.type != S_IFIFO) wanted += " " + std::to_string(node.major) + ":" + std::to_string(node.minor);
-    return Error(EEXIST, quoted(node.path) + " exists in the rootfs and is not " + wanted);
+    return Error(EEXIST, "device " + quoted(node.path) + ": a " + found + " is already there, not the requested " +
+                             wanted);
 }
 
 }  // namespace
@@ -103,7 +117,7 @@ Result<void> create_device(const DeviceNode &node, borrowed_fd root, Kernel &ker
     auto made = kernel.mknodat(parent, name, node.type | node.mode, makedev(node.major, node.minor));
     if (!made) {
         int code = made.error().code();
-        if (code == EEXIST) return check_existing_node(node, parent, name);  // the image's, or an earlier entry's
+        if (code == EEXIST) return check_existing_device(node, parent, name);  // the image's, or an earlier entry's
         if (code == EPERM && node.type != S_IFIFO) return bind_host_device(node, root, kernel);
         return std::move(made).error().wrap("create device " + quoted(node.path));
     }

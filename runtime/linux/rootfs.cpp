@@ -2,6 +2,7 @@
 
 #include <ocrt/base/fs.hpp>
 #include <ocrt/linux/devices.hpp>
+#include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/mount_options.hpp>
 #include <ocrt/linux/mounts.hpp>
 
@@ -70,8 +71,9 @@ Result<void> prepare_rootfs(const spec::Config &config, const RootfsOptions &opt
         return std::move(done).error().wrap("bind the rootfs onto itself");
     auto root = OCRT_TRY(fs::open_path(options.rootfs, O_PATH | O_DIRECTORY));
 
+    const std::string mount_label = config.linux_ ? config.linux_->mount_label : std::string();
     for (const auto &mount : config.mounts) {
-        if (auto done = mount_entry(mount, root, options.bundle, kernel); !done) {
+        if (auto done = mount_entry(with_mount_label(mount, mount_label), root, options.bundle, kernel); !done) {
             std::string what = "mount " + quoted(mount.source.empty() ? mount.type : mount.source) + " to " +
                                quoted(mount.destination);
             return std::move(done).error().wrap(what);

@@ -144,4 +144,8 @@ Result<void> FakeKernel::close_range(unsigned int first, unsigned int last, int 
 
 Result<void> FakeKernel::reset_signals() { return record(Op::ResetSignals, ResetSignalsCall{}); }
 
+Result<void> FakeKernel::personality(unsigned long persona) {
+    return record(Op::Personality, PersonalityCall{persona});
+}
+
 }  // namespace ocrt::testing

@@ -27,6 +27,7 @@ public:
         Mount, Umount2, PivotRoot, Unshare, Setns, Setresuid, Setresgid, Setgroups, Umask, Setrlimit,
         Sethostname, Setdomainname, Openat, Mkdirat, Mknodat, Symlinkat, Fchownat, WriteFile, Chdir, Fchdir,
         Chroot, Prctl, Execve, MountSetattr, CloseRange, ResetSignals,
+        Personality,
         Count
     };
 
@@ -155,12 +156,17 @@ public:
     struct ResetSignalsCall {
         bool operator==(const ResetSignalsCall &) const = default;
     };
+    struct PersonalityCall {
+        unsigned long persona = 0;
+        bool operator==(const PersonalityCall &) const = default;
+    };
 
     using Call = std::variant<MountCall, Umount2Call, PivotRootCall, UnshareCall, SetnsCall, SetresuidCall,
                               SetresgidCall, SetgroupsCall, UmaskCall, SetrlimitCall, SethostnameCall,
                               SetdomainnameCall, OpenatCall, MkdiratCall, MknodatCall, SymlinkatCall, FchownatCall,
                               WriteFileCall, ChdirCall, FchdirCall, ChrootCall, PrctlCall, ExecveCall,
-                              MountSetattrCall, CloseRangeCall, ResetSignalsCall>;
+                              MountSetattrCall, CloseRangeCall, ResetSignalsCall,
+                              PersonalityCall>;
 
     // The next n calls of op fail with err (after being recorded).
     void fail_next(Op op, int err, int n = 1);
@@ -205,6 +211,7 @@ public:
                                uint64_t attr_clr) override;
     Result<void> close_range(unsigned int first, unsigned int last, int flags) override;
     Result<void> reset_signals() override;
+    Result<void> personality(unsigned long persona) override;
 
     // readlink of /proc/self/fd/N for fd, or "fd N" when that fails.
     static std::string fd_target(int fd);

@@ -11,6 +11,7 @@
 //   ocrt-probe keyring          the session keyring's id and description
 //   ocrt-probe exe-attack S     for S seconds, try to write every /proc/<pid>/exe
 //                               (CVE-2019-5736 style) and report what happened
+//   ocrt-probe notify MSG       send MSG as one datagram to $NOTIFY_SOCKET (sd_notify)
 //
 // Plain libc only: no iostreams, no NSS, nothing that needs files the rootfs lacks.
 
@@ -21,8 +22,9 @@
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -247,6 +249,30 @@ int sleep_seconds(const char *text) {
     return 0;
 }
 
+// sd_notify(3) without libsystemd: one datagram to the path in $NOTIFY_SOCKET.
+int notify(const char *message) {
+    const char *path = std::getenv("NOTIFY_SOCKET");
+    struct sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    if (!path || std::strlen(path) >= sizeof address.sun_path) {
+        std::printf("notify=error: NOTIFY_SOCKET unset or too long\n");
+        return 1;
+    }
+    std::strcpy(address.sun_path, path);
+    int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ssize_t sent = sock < 0 ? -1
+                            : sendto(sock, message, std::strlen(message), MSG_NOSIGNAL,
+                                     reinterpret_cast<struct sockaddr *>(&address), sizeof address);
+    int saved = errno;
+    if (sock >= 0) close(sock);
+    if (sent < 0) {
+        std::printf("notify=error: %s\n", std::strerror(saved));
+        return 1;
+    }
+    std::printf("notify=ok\n");
+    return 0;
+}
+
 // Masks from the kernel plus the dispositions seen through sigaction (1..64).
 int print_signals() {
     FILE *status = std::fopen("/proc/self/status", "re");
@@ -354,7 +380,7 @@ int exe_attack(const char *seconds_text) {
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS\n");
+                 "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS | notify MSG\n");
     return 2;
 }
 
@@ -383,6 +409,7 @@ int main(int argc, char **argv) {
     if (command == "write-file" && argc == 3) return write_file(argv[2]);
     if (command == "exit" && argc == 3) return std::atoi(argv[2]);
     if (command == "sleep" && argc == 3) return sleep_seconds(argv[2]);
+    if (command == "notify" && argc == 3) return notify(argv[2]);
     if (command == "signals" && argc == 2) return print_signals();
     if (command == "keyring" && argc == 2) return print_keyring();
     if (command == "exe-attack" && argc == 3) return exe_attack(argv[2]);

@@ -151,13 +151,13 @@ for kind in abs rel dangling; do
     bundle=$(new_case "dev-null-$kind")
     no_dev_tmpfs "$bundle"
     plant "$bundle" /dev/null "$(link_target $kind dev/null)"
-    check_case "/dev/null is a $kind symlink" "$bundle" fail '"/dev/null" exists in the rootfs and is not char 1:3'
+    check_case "/dev/null is a $kind symlink" "$bundle" fail 'device "/dev/null": a symlink is already there, not the requested character device 1:3'
 done
 bundle=$(new_case dev-null-file)
 no_dev_tmpfs "$bundle"
 echo "planted" >"$bundle/rootfs/dev/null"
 edit_config "$bundle" "c['linux']['maskedPaths'] = ['/proc/kcore']"
-check_case "/dev/null is a regular file, with a masked file" "$bundle" fail '"/dev/null" exists in the rootfs and is not char 1:3'
+check_case "/dev/null is a regular file, with a masked file" "$bundle" fail 'device "/dev/null": a regular file is already there, not the requested character device 1:3'
 
 # --- P4: config mounts land inside the rootfs whatever the image's links (CVE-2019-18837,
 # CVE-2021-30465, CVE-2024-45310).

@@ -42,3 +42,16 @@ variant("exit3", ["/bin/sh", "-c", "exit 3"])
 variant("sleep", ["/bin/sleep", "30"])
 variant("probe", ["/bin/ocrt-probe", "all"], with_cgroup_ns)
 variant("userns", ["/bin/ocrt-probe", "all"], with_user_ns)
+
+
+def with_limits(config):
+    # Converted to cgroup v2 files by ocrt (runc's rules): checked from the guest's host side.
+    config["linux"]["cgroupsPath"] = "/ocrt-vm/limits"
+    config["linux"]["resources"] = {
+        "memory": {"limit": 33554432, "swap": 67108864},
+        "cpu": {"shares": 1024, "quota": 50000, "period": 100000},
+        "pids": {"limit": 20},
+    }
+
+
+variant("limits", ["/bin/sleep", "30"], with_limits)

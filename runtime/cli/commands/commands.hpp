@@ -14,6 +14,11 @@ extern const Command run_command;
 extern const Command list_command;
 extern const Command spec_command;
 extern const Command features_command;
+extern const Command pause_command;
+extern const Command resume_command;
+extern const Command ps_command;
+extern const Command update_command;
+extern const Command events_command;
 extern const Command exec_command;
 
 }  // namespace ocrt::cli

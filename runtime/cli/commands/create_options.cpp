@@ -2,6 +2,11 @@
 
 #include <ocrt/base/log.hpp>
 #include <ocrt/cli/root_dir.hpp>
+#include <ocrt/container/inherited_fds.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
 
 namespace ocrt::cli {
 
@@ -19,6 +24,9 @@ Result<container::CreateOptions> prepare_create(const Invocation &call) {
     options.no_pivot = call.flags.enabled("no-pivot");
     options.no_new_keyring = call.flags.enabled("no-new-keyring");
     options.preserve_fds = static_cast<int>(OCRT_TRY(flag_as_unsigned(call.flags, "preserve-fds")));
+    options.listen_fds =
+        container::socket_activation_fds(std::getenv("LISTEN_PID"), std::getenv("LISTEN_FDS"), ::getpid());
+    if (const char *notify = std::getenv("NOTIFY_SOCKET")) options.notify_socket = notify;
     options.cgroup_manager = globals.cgroup_manager;
     if (call.flags.has("pidfd-socket")) log::debug("--pidfd-socket is not supported yet: ignored");
     return options;

@@ -4,11 +4,14 @@
 #include <ocrt/cli/command_flags.hpp>
 #include <ocrt/container/container.hpp>
 
+#include <cstdlib>
+
 namespace ocrt::cli {
 namespace {
 
 Result<int> run_start(const Invocation &call) {
-    OCRT_TRY(container::start(call.globals.root, call.args.at(0)));
+    const char *notify_socket = std::getenv("NOTIFY_SOCKET");
+    OCRT_TRY(container::start(call.globals.root, call.args.at(0), notify_socket ? notify_socket : ""));
     return 0;
 }
 

@@ -7,9 +7,10 @@
 namespace ocrt::cli {
 namespace {
 
-const std::array<const Command *, 10> command_table = {
-    &create_command, &start_command, &state_command,  &kill_command,     &delete_command,
-    &run_command,    &exec_command,  &list_command,   &spec_command,     &features_command,
+const std::array<const Command *, 15> command_table = {
+    &create_command, &start_command,  &state_command, &kill_command,   &delete_command,
+    &run_command,    &exec_command,   &list_command,  &spec_command,   &features_command,
+    &pause_command,  &resume_command, &ps_command,    &update_command, &events_command,
 };
 
 }  // namespace

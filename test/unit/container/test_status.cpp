@@ -121,7 +121,10 @@ TEST_CASE("classify turns observations into a status", "[status]") {
                         Row{{false, false, PS::Alive, false}, Status::Running},
                         Row{{false, false, PS::Exited, true}, Status::Stopped},
                         Row{{false, false, PS::Gone, true}, Status::Stopped},
-                        Row{{false, false, PS::Gone, false}, Status::Stopped});
+                        Row{{false, false, PS::Gone, false}, Status::Stopped},
+                        Row{{false, false, PS::Alive, false, true}, Status::Paused},  // frozen cgroup
+                        Row{{false, false, PS::Alive, true, true}, Status::Paused},
+                        Row{{false, false, PS::Exited, false, true}, Status::Stopped});
     CHECK(classify(row.seen) == row.expected);
 }
 

@@ -2,6 +2,7 @@
 #include "parent.hpp"
 
 #include <temp_dir.hpp>
+#include "fake_kernel.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -14,7 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -298,6 +302,55 @@ TEST_CASE("a failing createRuntime hook fails drive_init and the child is reaped
     CHECK(launched.error().render() == "prestart hook \"/bin/sh\" exited with status 4");
     CHECK(slurp(dir / "order") == "prestart\n");  // createRuntime never ran
     CHECK(reaped(child.pid));
+}
+
+TEST_CASE("process.oomScoreAdj is in place before the init is told to continue", "[init][parent]") {
+    // Raising our own value is always allowed, so the real kernel can be used.
+    auto read_score = [] {
+        char buf[16] = {};
+        FILE *file = std::fopen("/proc/self/oom_score_adj", "r");
+        if (file == nullptr) return -2000;
+        size_t n = std::fread(buf, 1, sizeof buf - 1, file);
+        std::fclose(file);
+        return n > 0 ? std::atoi(buf) : -2000;
+    };
+    int wanted = std::min(read_score() + 7, 1000);
+    spec::Config config;
+    config.process.emplace();
+    config.process->oom_score_adj = wanted;
+    Scripted child = fork_scripted([&](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (read_score() != wanted) return 2;  // Continue came before the write
+        if (!channel.send(MsgType::Ready)) return 1;
+        ::pause();
+        return 0;
+    });
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel);
+    REQUIRE(launched.has_value());
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("a refused oomScoreAdj fails the launch with the field named, and reaps the init", "[init][parent]") {
+    spec::Config config;
+    config.process.emplace();
+    config.process->oom_score_adj = -1000;
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (channel.expect(MsgType::Continue)) return 3;  // must never be told to continue
+        return 0;
+    });
+    os::NamespacePlan plan;
+    ocrt::testing::FakeKernel refusing;
+    refusing.fail_next(ocrt::testing::FakeKernel::Op::WriteFile, EACCES);
+    auto launched = drive_init(child.pid, child.parent, config, plan, refusing);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK(launched.error().code() == EACCES);
+    CHECK(launched.error().render().find("config.json: /process/oomScoreAdj: cannot set oom_score_adj to -1000") == 0);
+    CHECK(reaped(child.pid));
+    auto writes = refusing.calls_of<ocrt::testing::FakeKernel::WriteFileCall>();
+    REQUIRE(writes.size() == 1);
+    CHECK(writes[0].path == "/proc/" + std::to_string(child.pid) + "/oom_score_adj");
 }
 
 namespace {

@@ -305,7 +305,7 @@ TEST_CASE("an existing node is kept only when it is the very device; a planted l
         auto made = ocrt::os::create_device(null_node, *root, kernel);
         REQUIRE_FALSE(made);
         CHECK(made.error().code() == EEXIST);
-        CHECK(made.error().render().find("\"/dev/null\" exists in the rootfs and is not char 1:3") != std::string::npos);
+        CHECK(made.error().render().find("device \"/dev/null\": a symlink is already there, not the requested character device 1:3") != std::string::npos);
     }
     {
         TempDir rootfs;
@@ -320,7 +320,7 @@ TEST_CASE("an existing node is kept only when it is the very device; a planted l
         kernel.fail_next(FakeKernel::Op::Mknodat, EEXIST);
         auto refused = ocrt::os::create_device(fifo, *root, kernel);
         REQUIRE_FALSE(refused);
-        CHECK(refused.error().render().find("is not fifo") != std::string::npos);
+        CHECK(refused.error().render().find("not the requested fifo") != std::string::npos);
     }
     {
         TempDir rootfs;

@@ -50,6 +50,40 @@ out=$(cd "$bundle" && ocrt run vm-userns 2>&1); rc=$?
 check_eq 0 "$rc" "a user-namespaced container runs on the v2 host"
 case "$out" in *"uid=0"*) ok "root inside the user namespace" ;; *) not_ok "root inside the user namespace" "$out" ;; esac
 
+# cgroup v2: resources converted and written, pause/resume with cgroup.freeze, ps, update,
+# exec joins the cgroup, delete removes it.
+use limits
+cg=/sys/fs/cgroup/ocrt-vm/limits
+(cd "$bundle" && ocrt create vm-limits) && ok "create with linux.resources on cgroup v2" || not_ok "create with linux.resources on cgroup v2"
+pid=$(field vm-limits pid)
+check_eq "$pid" "$(cat $cg/cgroup.procs 2>&1)" "v2: the init is in its cgroup before start"
+check_eq 33554432 "$(cat $cg/memory.max 2>&1)" "v2: memory.limit -> memory.max"
+check_eq 33554432 "$(cat $cg/memory.swap.max 2>&1)" "v2: memory+swap -> memory.swap.max (swap minus limit)"
+check_eq 39 "$(cat $cg/cpu.weight 2>&1)" "v2: cpu.shares 1024 -> cpu.weight 39"
+check_eq "50000 100000" "$(cat $cg/cpu.max 2>&1)" "v2: quota/period -> cpu.max"
+check_eq 20 "$(cat $cg/pids.max 2>&1)" "v2: pids.max"
+ocrt start vm-limits && ok "v2: start" || not_ok "v2: start"
+ocrt pause vm-limits && ok "v2: pause" || not_ok "v2: pause"
+check_eq paused "$(field vm-limits status)" "v2: state reports paused"
+check_eq 1 "$(cat $cg/cgroup.freeze 2>&1)" "v2: cgroup.freeze is 1"
+ocrt resume vm-limits && ok "v2: resume" || not_ok "v2: resume"
+check_eq running "$(field vm-limits status)" "v2: running again after resume"
+check_eq "[$pid]" "$(ocrt ps --format json vm-limits 2>&1)" "v2: ps --format json lists the init"
+ocrt update --pids-limit 30 --memory 64M vm-limits && ok "v2: update" || not_ok "v2: update"
+check_eq 30 "$(cat $cg/pids.max 2>&1)" "v2: update changed pids.max"
+check_eq 67108864 "$(cat $cg/memory.max 2>&1)" "v2: update changed memory.max"
+ocrt exec -d --pid-file /tmp/vm-exec.pid vm-limits sleep 5 && ok "v2: exec -d" || not_ok "v2: exec -d"
+grep -qx "$(cat /tmp/vm-exec.pid 2>/dev/null)" $cg/cgroup.procs && ok "v2: the exec'd process is in the container's cgroup" ||
+    not_ok "v2: the exec'd process is in the container's cgroup" "$(cat $cg/cgroup.procs)"
+stats=$(ocrt events --stats vm-limits 2>&1)
+case "$stats" in *'"pids":{"current":'[1-9]*',"limit":30}'*) ok "v2: events --stats reports pids.current and the limit" ;;
+    *) not_ok "v2: events --stats reports pids.current and the limit" "$stats" ;; esac
+case "$stats" in *'"usage":{"limit":67108864,"usage":'[1-9]*) ok "v2: events --stats reports memory usage and limit" ;;
+    *) not_ok "v2: events --stats reports memory usage and limit" "$stats" ;; esac
+ocrt delete --force vm-limits && ok "v2: delete --force" || not_ok "v2: delete --force"
+[ -d $cg ] && not_ok "v2: delete removes the cgroup" || ok "v2: delete removes the cgroup"
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: and the parent it made" || ok "v2: and the parent it made"
+
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"
 echo "VMTEST-SUMMARY passed=$passed failed=$failed"

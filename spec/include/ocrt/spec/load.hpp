@@ -26,4 +26,11 @@ struct ParsedProcess {
 };
 ParsedProcess parse_process(std::string_view json_text);
 
+// Parses a standalone linux.resources object (update --resources); pointers are relative to it.
+struct ParsedResources {
+    std::optional<Resources> resources;
+    std::vector<Diagnostic> errors;
+};
+ParsedResources parse_resources(std::string_view json_text);
+
 }  // namespace ocrt::spec

@@ -68,6 +68,11 @@ public:
     virtual Result<void> close_range(unsigned int first, unsigned int last, int flags);
     // Every catchable signal back to SIG_DFL and an empty signal mask (before execve).
     virtual Result<void> reset_signals();
+    // move_mount(2) by fds only: attaches the detached tree `from` (open_tree
+    // OPEN_TREE_CLONE) on the directory `to` (an O_PATH fd).
+    virtual Result<void> move_mount(borrowed_fd from, borrowed_fd to);
+    // personality(2): the execution domain (PER_LINUX32 ...) the user process inherits.
+    virtual Result<void> personality(unsigned long persona);
 };
 
 // The real kernel.
@@ -102,6 +107,8 @@ public:
                                uint64_t attr_clr) override;
     Result<void> close_range(unsigned int first, unsigned int last, int flags) override;
     Result<void> reset_signals() override;
+    Result<void> move_mount(borrowed_fd from, borrowed_fd to) override;
+    Result<void> personality(unsigned long persona) override;
 };
 
 }  // namespace ocrt

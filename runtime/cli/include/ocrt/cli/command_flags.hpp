@@ -15,6 +15,9 @@ std::span<const FlagSpec> kill_flags();    // --all/-a
 std::span<const FlagSpec> delete_flags();  // --force/-f
 std::span<const FlagSpec> list_flags();    // --format/-f --quiet/-q
 std::span<const FlagSpec> spec_flags();    // --bundle/-b --rootless
-std::span<const FlagSpec> no_flags();      // start, state, features
+std::span<const FlagSpec> no_flags();      // start, state, features, pause, resume
+std::span<const FlagSpec> ps_flags();      // --format/-f
+std::span<const FlagSpec> events_flags();  // --interval --stats
+std::span<const FlagSpec> update_flags();  // --resources/-r and runc's individual resource flags
 
 }  // namespace ocrt::cli

@@ -6,6 +6,8 @@
 #include <ocrt/base/result.hpp>
 #include <ocrt/spec/state.hpp>
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -20,6 +22,8 @@ struct CreateOptions {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
+    int listen_fds = 0;          // socket activation fds (LISTEN_FDS for us); passed before preserve_fds
+    std::string notify_socket;   // the host's $NOTIFY_SOCKET; empty: no sd_notify passthrough
     std::string cgroup_manager;  // "cgroupfs" | "systemd" | "disabled" (recorded; issue 4 applies it)
     // false only for a foreground `run`: a terminal then needs no console socket,
     // ocrt proxies the pty itself (cli-contract.md section 8).
@@ -27,7 +31,11 @@ struct CreateOptions {
 };
 
 Result<void> create(const CreateOptions &options);
-Result<void> start(const std::string &root, const std::string &id);
+// notify_socket: the host's $NOTIFY_SOCKET; when set and create prepared the
+// container for it, start returns only once READY=1 was relayed or the init exited.
+// MAINPID goes with it: notify_main_pid, or (0) the init's host pid.
+Result<void> start(const std::string &root, const std::string &id, const std::string &notify_socket = "",
+                   pid_t notify_main_pid = 0);
 Result<spec::State> state(const std::string &root, const std::string &id);
 Result<void> kill(const std::string &root, const std::string &id, int signal, bool all);
 Result<void> remove(const std::string &root, const std::string &id, bool force);

@@ -9,6 +9,9 @@
 
 #include <time.h>
 
+#include <map>
+#include <vector>
+
 #include <string>
 #include <string_view>
 
@@ -20,6 +23,8 @@ struct Record {
     bool private_pid_namespace = false;     // a new pid namespace: killing the init kills everything
     std::string cgroup_manager;             // "cgroupfs" | "systemd" | "disabled"
     std::string cgroups_path;               // linux.cgroupsPath as configured
+    std::map<std::string, std::string> cgroup_dirs;  // controller -> the container's cgroup directory
+    std::vector<std::string> cgroups_created;        // directories ocrt made (parents first); delete removes only these
     bool no_new_keyring = false;            // create --no-new-keyring: exec keeps the caller's keyring too
 };
 

@@ -31,14 +31,16 @@ struct Observation {
     bool creator_running = false;    // another process holds the container lock
     ProcessState init = ProcessState::Gone;
     bool init_waiting = false;       // the start socket is still there
+    bool frozen = false;             // the container's freezer cgroup is FROZEN (pause)
 };
 
 // Pure: Creating only while its creator still works on it (a dead creator leaves a
-// stopped leftover); a gone, reused or zombie init is Stopped; an init waiting for
-// `start` is Created; any other live init is Running.
+// stopped leftover); a gone, reused or zombie init is Stopped; a frozen one is Paused;
+// an init waiting for `start` is Created; any other live init is Running.
 constexpr Status classify(const Observation &seen) {
     if (seen.recorded_creating) return seen.creator_running ? Status::Creating : Status::Stopped;
     if (seen.init != ProcessState::Alive) return Status::Stopped;
+    if (seen.frozen) return Status::Paused;
     return seen.init_waiting ? Status::Created : Status::Running;
 }
 

@@ -11,8 +11,20 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+namespace ocrt::cgroups {
+class Manager;  // <ocrt/cgroups/manager.hpp>
+}
 
 namespace ocrt::init {
+
+// A tree ocrt detached on the host (open_tree OPEN_TREE_CLONE, close-on-exec) that
+// the init attaches at destination inside the rootfs after the config's mounts.
+struct DetachedMount {
+    int fd = -1;
+    std::string destination;
+};
 
 struct LaunchOptions {
     std::string id;
@@ -23,6 +35,10 @@ struct LaunchOptions {
     bool no_new_keyring = false;
     int preserve_fds = 0;
     std::string console_socket; // sent the master by the container layer (create.cpp), not here
+    std::vector<DetachedMount> detached_mounts;  // e.g. the sd_notify directory at /run/notify
+    // The init joins these cgroups (made and configured first) before Continue;
+    // null: no cgroup. The caller removes them again when launch fails.
+    cgroups::Manager *cgroups = nullptr;
 };
 
 struct LaunchedInit {

@@ -7,7 +7,7 @@
 //   socketpair(SEQPACKET), listen start.sock
 //   clone(namespaces) ------------------------->  pdeathsig, ppid check, not dumpable
 //   close child end                               close parent end
-//   (cgroup placement: later issue)
+//   make cgroups, write resources, pid -> cgroup.procs (runtime/cgroups)
 //   Continue ---------------------------------->
 //                                                 [new userns]
 //                 <------------------------------ IdMapRequest

@@ -32,7 +32,9 @@ Result<DeviceNode> device_node(const spec::Device &device);
 // False when config.mounts bind-mounts something onto /dev: then it is left alone.
 bool needs_dev_setup(const spec::Config &config);
 
-// Creates one node (mknod + chown; an existing node is kept). The caller sets umask 0.
+// Creates one node (mknod + chown). A file already at the path is kept only if it is
+// this very device (config-linux.md); anything else there, such as a planted
+// /dev/null symlink or file (CVE-2025-31133), fails. The caller sets umask 0.
 Result<void> create_device(const DeviceNode &node, borrowed_fd root, Kernel &kernel);
 
 // /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr and, with with_ptmx, /dev/ptmx -> pts/ptmx.

@@ -1,0 +1,98 @@
+// Choosing a driver and resolving where a container's cgroups go.
+#include <ocrt/cgroups/manager.hpp>
+
+#include <ocrt/base/fs.hpp>
+#include <ocrt/cgroups/cgroup_path.hpp>
+#include <ocrt/cgroups/host.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <set>
+
+namespace ocrt::cgroups {
+namespace {
+
+Error no_cgroup() { return Error(ENOTSUP, "the container has no cgroup (created with --cgroup-manager=disabled)"); }
+
+class DisabledManager final : public Manager {
+public:
+    explicit DisabledManager(Placement placement) : placement_(std::move(placement)) {}
+    const Placement &placement() const override { return placement_; }
+    Result<void> create() override { return ok(); }
+    Result<void> apply(const spec::Resources &) override { return ok(); }
+    Result<void> place(pid_t) override { return ok(); }
+    Result<void> freeze() override { return no_cgroup(); }
+    Result<void> thaw() override { return no_cgroup(); }
+    Result<bool> frozen() override { return false; }
+    Result<std::vector<pid_t>> pids() override { return no_cgroup(); }
+    Result<void> signal_all(int) override { return no_cgroup(); }
+    Result<nlohmann::ordered_json> stats() override { return no_cgroup(); }
+    Result<void> destroy() override { return ok(); }
+
+private:
+    Placement placement_;
+};
+
+// Parents first: the missing directories from the mount point down to dir.
+std::vector<std::string> missing_directories(const std::string &mount_point, const std::string &dir,
+                                             CgroupFiles &files) {
+    std::vector<std::string> missing;
+    for (std::string at = dir; at.size() > mount_point.size() && !files.exists(at); at = parent_directory(at))
+        missing.push_back(at);
+    std::reverse(missing.begin(), missing.end());
+    return missing;
+}
+
+}  // namespace
+
+bool is_frozen_state(const std::string &freezer_state) {
+    return freezer_state.rfind("FROZEN", 0) == 0;
+}
+
+Result<Placement> resolve_cgroupfs_placement(const HostLayout &host, const std::map<std::string, std::string> &own,
+                                             const std::string &cgroups_path, const std::string &id,
+                                             CgroupFiles &files) {
+    CgroupPath path = OCRT_TRY(resolve_cgroups_path(cgroups_path, id));
+    Placement placement;
+    placement.driver = "cgroupfs";
+    std::set<std::string> seen;
+    auto own_cgroup = [&](const std::string &key) {
+        auto found = own.find(key);
+        return found == own.end() ? std::string("/") : found->second;
+    };
+    for (const Hierarchy &hierarchy : host.hierarchies) {
+        std::string key = hierarchy.unified ? "" : hierarchy.controllers.front();
+        std::string dir = directory_of(hierarchy, cgroup_in_hierarchy(path, own_cgroup(key)));
+        if (hierarchy.unified) {
+            placement.dirs[kUnifiedKey] = dir;
+            // Controllers only cgroup2 has on a hybrid host (hugetlb here) are served there.
+            for (const std::string &controller : hierarchy.controllers)
+                if (host.find(controller) == &hierarchy) placement.dirs[controller] = dir;
+        } else {
+            for (const std::string &controller : hierarchy.controllers) placement.dirs[controller] = dir;
+        }
+        if (!seen.insert(dir).second) continue;
+        for (std::string &missing : missing_directories(hierarchy.mount_point, dir, files))
+            placement.created.push_back(std::move(missing));
+    }
+    return placement;
+}
+
+Result<std::unique_ptr<Manager>> manager_for_create(const std::string &driver, const std::string &cgroups_path,
+                                                    const std::string &id, CgroupFiles &files) {
+    if (driver == "disabled") return std::unique_ptr<Manager>(new DisabledManager(Placement{"disabled", {}, {}}));
+    if (driver == "systemd")
+        return Error("the systemd cgroup manager is not supported yet; use --cgroup-manager=cgroupfs");
+    if (driver != "cgroupfs" && !driver.empty()) return Error("invalid cgroup manager \"" + driver + "\"");
+    HostLayout host = OCRT_TRY(detect_host());
+    std::string self = OCRT_TRY(fs::read_file("/proc/self/cgroup"));
+    Placement placement = OCRT_TRY(resolve_cgroupfs_placement(host, parse_proc_cgroup(self), cgroups_path, id, files));
+    return cgroupfs_manager(std::move(placement), files);
+}
+
+std::unique_ptr<Manager> manager_for_placement(Placement placement, CgroupFiles &files) {
+    if (placement.driver == "cgroupfs") return cgroupfs_manager(std::move(placement), files);
+    return std::unique_ptr<Manager>(new DisabledManager(std::move(placement)));
+}
+
+}  // namespace ocrt::cgroups

@@ -1,0 +1,235 @@
+// The cgroupfs driver's sequencing against a fake cgroupfs: what it makes, writes and
+// removes, and that it never removes a directory it did not make.
+#include <ocrt/cgroups/manager.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <map>
+#include <set>
+
+using namespace ocrt;
+using namespace ocrt::cgroups;
+
+namespace {
+
+class FakeFiles final : public CgroupFiles {
+public:
+    std::set<std::string> dirs;
+    std::map<std::string, std::string> files;
+    std::vector<std::string> log;  // "mkdir X", "rmdir X", "write X=V"
+    std::map<std::string, int> fail_mkdir, fail_write;
+    std::map<std::string, int> busy_rmdirs;  // dir -> how many rmdirs return EBUSY first
+
+    bool exists(const std::string &p) override { return dirs.count(p) || files.count(p); }
+    Result<void> mkdir(const std::string &p) override {
+        log.push_back("mkdir " + p);
+        if (fail_mkdir.count(p)) return Error(fail_mkdir[p], "mkdir");
+        if (dirs.count(p)) return Error(EEXIST, "mkdir");
+        dirs.insert(p);
+        return ok();
+    }
+    Result<void> rmdir(const std::string &p) override {
+        log.push_back("rmdir " + p);
+        if (!dirs.count(p)) return Error(ENOENT, "rmdir");
+        if (busy_rmdirs[p] > 0) {
+            --busy_rmdirs[p];
+            return Error(EBUSY, "rmdir");
+        }
+        dirs.erase(p);
+        return ok();
+    }
+    Result<void> write(const std::string &p, const std::string &v) override {
+        log.push_back("write " + p + "=" + v);
+        if (fail_write.count(p)) return Error(fail_write[p], "write");
+        files[p] = v;
+        return ok();
+    }
+    Result<std::string> read(const std::string &p) override {
+        if (!files.count(p)) return Error(ENOENT, "read");
+        return files[p];
+    }
+};
+
+HostLayout hybrid_host() {
+    HostLayout host;
+    host.mode = HostMode::Hybrid;
+    host.hierarchies = {
+        {"/cg/memory", "/", {"memory"}, false},
+        {"/cg/cpuset", "/", {"cpuset"}, false},
+        {"/cg/freezer", "/", {"freezer"}, false},
+        {"/cg/unified", "/", {"hugetlb"}, true},
+    };
+    return host;
+}
+
+FakeFiles host_files() {
+    FakeFiles fs;
+    for (const char *d : {"/cg/memory", "/cg/cpuset", "/cg/freezer", "/cg/unified", "/cg/memory/own"}) fs.dirs.insert(d);
+    fs.files["/cg/cpuset/cpuset.cpus"] = "0-3\n";
+    fs.files["/cg/cpuset/cpuset.mems"] = "0\n";
+    fs.files["/cg/unified/cgroup.subtree_control"] = "\n";
+    return fs;
+}
+
+}  // namespace
+
+TEST_CASE("placement: every hierarchy's directory, the missing ones to make, relative below our own cgroup") {
+    FakeFiles fs = host_files();
+    std::map<std::string, std::string> own = {{"memory", "/own"}, {"cpuset", "/"}, {"freezer", "/"}, {"", "/"}};
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), own, "pod/ctr", "id", fs);
+    REQUIRE(placement);
+    CHECK(placement->dirs.at("memory") == "/cg/memory/own/pod/ctr");
+    CHECK(placement->dirs.at("cpuset") == "/cg/cpuset/pod/ctr");
+    CHECK(placement->dirs.at(kUnifiedKey) == "/cg/unified/pod/ctr");
+    CHECK(placement->dirs.at("hugetlb") == "/cg/unified/pod/ctr");
+    std::vector<std::string> created = {"/cg/memory/own/pod", "/cg/memory/own/pod/ctr", "/cg/cpuset/pod",
+                                        "/cg/cpuset/pod/ctr", "/cg/freezer/pod", "/cg/freezer/pod/ctr",
+                                        "/cg/unified/pod", "/cg/unified/pod/ctr"};
+    CHECK(placement->created == created);
+}
+
+TEST_CASE("create makes the directories, gives new cpusets their parent's cpus and mems, passes hugetlb down") {
+    FakeFiles fs = host_files();
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/ctr", "id", fs);
+    REQUIRE(placement);
+    auto manager = cgroupfs_manager(*placement, fs);
+    fs.files["/cg/cpuset/ctr/cpuset.cpus"] = "\n";  // what the kernel shows in a new cpuset
+    fs.files["/cg/cpuset/ctr/cpuset.mems"] = "\n";
+    REQUIRE(manager->create());
+    CHECK(fs.dirs.count("/cg/memory/ctr"));
+    CHECK(fs.files["/cg/cpuset/ctr/cpuset.cpus"] == "0-3");
+    CHECK(fs.files["/cg/cpuset/ctr/cpuset.mems"] == "0");
+    CHECK(fs.files["/cg/unified/cgroup.subtree_control"] == "+hugetlb");
+    REQUIRE(manager->place(42));
+    CHECK(fs.files["/cg/memory/ctr/cgroup.procs"] == "42");
+    CHECK(fs.files["/cg/freezer/ctr/cgroup.procs"] == "42");
+    CHECK(fs.files["/cg/unified/ctr/cgroup.procs"] == "42");
+}
+
+TEST_CASE("a directory that appeared meanwhile is not ours: destroy leaves it") {
+    FakeFiles fs = host_files();
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/ctr", "id", fs);
+    REQUIRE(placement);
+    fs.dirs.insert("/cg/freezer/ctr");  // made by someone else after we looked
+    auto manager = cgroupfs_manager(*placement, fs);
+    fs.files["/cg/cpuset/ctr/cpuset.cpus"] = "1";
+    fs.files["/cg/cpuset/ctr/cpuset.mems"] = "0";
+    REQUIRE(manager->create());
+    REQUIRE(manager->destroy());
+    CHECK(fs.dirs.count("/cg/freezer/ctr"));
+    CHECK_FALSE(fs.dirs.count("/cg/memory/ctr"));
+}
+
+TEST_CASE("a failed mkdir removes what create made so far") {
+    FakeFiles fs = host_files();
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/a/ctr", "id", fs);
+    REQUIRE(placement);
+    fs.fail_mkdir["/cg/freezer/a"] = EACCES;
+    auto manager = cgroupfs_manager(*placement, fs);
+    auto created = manager->create();
+    REQUIRE_FALSE(created);
+    CHECK(created.error().code() == EACCES);
+    for (const char *d : {"/cg/memory/a", "/cg/memory/a/ctr", "/cg/cpuset/a", "/cg/cpuset/a/ctr"})
+        CHECK_FALSE(fs.dirs.count(d));
+}
+
+TEST_CASE("destroy: deepest first, retries a busy leaf, keeps a parent still in use") {
+    FakeFiles fs = host_files();
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/a/ctr", "id", fs);
+    REQUIRE(placement);
+    Placement p = *placement;
+    for (const std::string &d : p.created) fs.dirs.insert(d);
+    fs.busy_rmdirs["/cg/memory/a/ctr"] = 2;  // tasks still leaving
+    fs.busy_rmdirs["/cg/cpuset/a"] = 1000;   // another container lives below it
+    auto manager = cgroupfs_manager(p, fs);
+    REQUIRE(manager->destroy());
+    CHECK_FALSE(fs.dirs.count("/cg/memory/a/ctr"));
+    CHECK_FALSE(fs.dirs.count("/cg/memory/a"));
+    CHECK(fs.dirs.count("/cg/cpuset/a"));
+    CHECK_FALSE(fs.dirs.count("/cg/cpuset/a/ctr"));
+    CHECK(fs.dirs.count("/cg/memory"));  // never one it did not make
+    auto first = std::find(fs.log.begin(), fs.log.end(), "rmdir /cg/unified/a/ctr");
+    auto parent = std::find(fs.log.begin(), fs.log.end(), "rmdir /cg/unified/a");
+    CHECK(first < parent);
+}
+
+TEST_CASE("apply writes the planned files in the container's directories; a refused write is the error") {
+    FakeFiles fs = host_files();
+    Placement p{"cgroupfs", {{"memory", "/cg/memory/ctr"}, {"devices", "/cg/devices/ctr"}}, {}};
+    fs.files["/cg/memory/ctr/memory.limit_in_bytes"] = "9223372036854771712\n";
+    fs.files["/cg/memory/ctr/memory.memsw.limit_in_bytes"] = "9223372036854771712\n";
+    auto manager = cgroupfs_manager(p, fs);
+    spec::Resources r;
+    r.memory = spec::MemoryResources{};
+    r.memory->limit = 1000;
+    r.devices = {{true, "c", 1, 3, "rw"}};
+    REQUIRE(manager->apply(r));
+    CHECK(fs.files["/cg/memory/ctr/memory.limit_in_bytes"] == "1000");
+    CHECK(fs.files["/cg/devices/ctr/devices.allow"] == "c 1:3 rw");
+    fs.fail_write["/cg/memory/ctr/memory.limit_in_bytes"] = EBUSY;
+    auto refused = manager->apply(r);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == EBUSY);
+}
+
+TEST_CASE("freeze waits for FROZEN; pids reads cgroup.procs sorted") {
+    FakeFiles fs = host_files();
+    Placement p{"cgroupfs", {{"freezer", "/cg/freezer/ctr"}}, {}};
+    auto manager = cgroupfs_manager(p, fs);
+    REQUIRE(manager->freeze());
+    CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "FROZEN");
+    CHECK(*manager->frozen());
+    REQUIRE(manager->thaw());
+    CHECK_FALSE(*manager->frozen());
+    fs.files["/cg/freezer/ctr/cgroup.procs"] = "30\n10\n20\n";
+    CHECK(*manager->pids() == std::vector<pid_t>{10, 20, 30});
+}
+
+TEST_CASE("manager_for_create: disabled has no cgroup, systemd is not supported yet") {
+    auto disabled = manager_for_create("disabled", "/x", "id");
+    REQUIRE(disabled);
+    CHECK((*disabled)->placement().dirs.empty());
+    CHECK_FALSE((*disabled)->freeze());
+    auto systemd = manager_for_create("systemd", "", "id");
+    REQUIRE_FALSE(systemd);
+    CHECK(systemd.error().message().find("not supported yet") != std::string::npos);
+}
+
+TEST_CASE("create refuses a cgroup that already has processes or is frozen, removing what it made") {
+    FakeFiles fs = host_files();
+    fs.dirs.insert("/cg/memory/ctr");
+    fs.files["/cg/memory/ctr/cgroup.procs"] = "77\n";
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/ctr", "id", fs);
+    REQUIRE(placement);
+    auto manager = cgroupfs_manager(*placement, fs);
+    fs.files["/cg/cpuset/ctr/cpuset.cpus"] = "0";
+    fs.files["/cg/cpuset/ctr/cpuset.mems"] = "0";
+    auto created = manager->create();
+    REQUIRE_FALSE(created);
+    CHECK(created.error().message().find("already has processes") != std::string::npos);
+    CHECK_FALSE(fs.dirs.count("/cg/cpuset/ctr"));
+    CHECK(fs.dirs.count("/cg/memory/ctr"));  // not ours
+
+    fs.files["/cg/memory/ctr/cgroup.procs"] = "";
+    fs.files["/cg/freezer/ctr/freezer.state"] = "FROZEN\n";
+    auto again = cgroupfs_manager(*placement, fs);
+    auto frozen = again->create();
+    REQUIRE_FALSE(frozen);
+    CHECK(frozen.error().message().find("frozen") != std::string::npos);
+}
+
+TEST_CASE("signal_all keeps a paused container paused, but thaws it for SIGKILL") {
+    FakeFiles fs = host_files();
+    Placement p{"cgroupfs", {{"freezer", "/cg/freezer/ctr"}}, {}};
+    fs.files["/cg/freezer/ctr/cgroup.procs"] = "";
+    auto manager = cgroupfs_manager(p, fs);
+    REQUIRE(manager->signal_all(SIGTERM));
+    CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "THAWED");
+    REQUIRE(manager->freeze());
+    REQUIRE(manager->signal_all(SIGTERM));
+    CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "FROZEN");
+    REQUIRE(manager->signal_all(SIGKILL));
+    CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "THAWED");
+}
