@@ -1,5 +1,6 @@
 // ocrt create: config -> claimed state dir -> init waiting for start -> state.json
 // and pid file. Any failure undoes everything done so far.
+#include "console_socket.hpp"
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/fs.hpp>
@@ -34,15 +35,14 @@ Result<std::string> current_dir() {
     return std::string(buffer);
 }
 
-// Terminals (pty, --console-socket) are not implemented yet: refuse them rather
-// than run a process that expects one with plain stdio. The wording of the
-// console-socket checks is runc's (cli-contract.md section 8).
+// runc's checks and wording (cli-contract.md section 8): a detached terminal needs
+// a console socket to hand the pty master to; a console socket needs both.
 Result<void> check_terminal(const spec::Config &config, const CreateOptions &options) {
     bool terminal = config.process && config.process->terminal;
-    if (!terminal && !options.console_socket.empty())
+    if (terminal && options.detach && options.console_socket.empty())
+        return Error("cannot allocate tty if ocrt will detach without setting console socket");
+    if (!options.console_socket.empty() && !(terminal && options.detach))
         return Error("cannot use console socket if ocrt will not detach or allocate tty");
-    if (terminal)
-        return Error("config.json: /process/terminal: terminals are not supported yet; set it to false");
     return ok();
 }
 
@@ -171,13 +171,22 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
         kill_launched_init(*launched);
         return roll_back(dir, *cgroups, std::move(recorded).error());
     }
+    if (!options.console_socket.empty()) {
+        // Before Committed: if the client cannot take the pty, the init still dies with us.
+        if (auto sent = detail::send_console_master(options.console_socket, launched->console_master); !sent) {
+            kill_launched_init(*launched);
+            if (!pid_file.empty()) ::unlink(pid_file.c_str());
+            return roll_back(dir, *cgroups, std::move(sent).error());
+        }
+        launched->console_master.reset();
+    }
     if (auto committed = init::commit_init(*launched); !committed) {
         kill_launched_init(*launched);
         if (!pid_file.empty()) ::unlink(pid_file.c_str());
         return roll_back(dir, *cgroups, std::move(committed).error().wrap("release init"));
     }
     dir.unlock();
-    return CreatedInit{launched->pid, launched->start_time};
+    return CreatedInit{launched->pid, launched->start_time, std::move(launched->console_master)};
 }
 
 }  // namespace detail

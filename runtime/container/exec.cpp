@@ -2,6 +2,7 @@
 // init::launch_exec (the namespace joins and the process's stages).
 #include <ocrt/container/exec.hpp>
 
+#include "console_socket.hpp"
 #include "foreground.hpp"
 #include "lifecycle_internal.hpp"
 
@@ -99,9 +100,6 @@ Result<void> check_terminal(const spec::Process &process, const ExecOptions &opt
         return Error("cannot allocate tty if ocrt will detach without setting console socket");
     if (!options.console_socket.empty() && !(options.detach && process.terminal))
         return Error("cannot use console socket if ocrt will not detach or allocate tty");
-    // HOOK(terminal): the terminal helper's pty / console-socket code replaces this refusal
-    // (and fills init/exec_child.cpp set_up_exec_terminal).
-    if (process.terminal) return Error("terminals are not supported yet for exec; drop --tty / process.terminal");
     return ok();
 }
 
@@ -185,9 +183,18 @@ Result<int> exec(const ExecOptions &options) {
     launch.container_id = options.id;
     launch.bundle = record.oci.bundle;
 
+    unique_fd console_master;
+    launch.console_master = &console_master;
     if (options.detach) {
         // Not a subreaper: the process ends up with the caller's subreaper, which reaps it.
         pid_t pid = OCRT_TRY(init::launch_exec(config, process, launch));
+        if (console_master) {
+            if (auto sent = detail::send_console_master(options.console_socket, console_master); !sent) {
+                ::kill(pid, SIGKILL);
+                return std::move(sent).error();
+            }
+            console_master.reset();
+        }
         OCRT_TRY(record_pid(options, pid));
         return 0;
     }
@@ -199,8 +206,18 @@ Result<int> exec(const ExecOptions &options) {
         return Error(err, "become child subreaper");
     }
     pid_t pid = OCRT_TRY(init::launch_exec(config, process, launch));
+    if (!console_master) {
+        OCRT_TRY(record_pid(options, pid));
+        return detail::forward_until_exit(routing, pid);
+    }
+    // exec -t without a console socket: we are the user's end of the pty.
+    auto terminal = tty::TerminalProxy::attach(std::move(console_master));
+    if (!terminal) {
+        ::kill(pid, SIGKILL);
+        return std::move(terminal).error();
+    }
     OCRT_TRY(record_pid(options, pid));
-    return detail::forward_until_exit(routing, pid);
+    return detail::forward_until_exit(routing, pid, *terminal);
 }
 
 }  // namespace ocrt::container

@@ -25,6 +25,8 @@ sigset_t forwarded_signals() {
     return set;
 }
 
+}  // namespace
+
 // Reaps every exited child (orphans reparented to us included); pid's code once it is among them.
 std::optional<int> reap_children(pid_t pid) {
     std::optional<int> code;
@@ -35,8 +37,6 @@ std::optional<int> reap_children(pid_t pid) {
         if (reaped == pid) code = exit_code(status);
     }
 }
-
-}  // namespace
 
 SignalRouting::SignalRouting() { sigemptyset(&previous_); }
 

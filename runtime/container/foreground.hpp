@@ -5,6 +5,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
+#include <ocrt/base/terminal.hpp>
 #include <ocrt/base/unique_fd.hpp>
 
 #include <signal.h>
@@ -25,6 +26,8 @@ public:
 
     // The next signal that arrived (blocking).
     Result<int> next() const;
+    // The signalfd, to poll beside other fds (readable: next() will not block).
+    int fd() const { return fd_.get(); }
 
 private:
     SignalRouting();
@@ -37,8 +40,16 @@ private:
 // The exit code for a waitpid status: the exit status, or 128+N when killed by signal N.
 int exit_code(int wait_status);
 
+// Reaps every exited child (orphans reparented to us included); pid's code once it is among them.
+std::optional<int> reap_children(pid_t pid);
+
 // Forwards every signal but SIGCHLD to pid and reaps our children until pid has
 // exited; returns its exit code. The caller is pid's parent or its subreaper.
 Result<int> forward_until_exit(const SignalRouting &routing, pid_t pid);
+
+// The same while proxying pid's terminal (terminal_wait.cpp): copies between the pty
+// master and our stdin/stdout, follows SIGWINCH with the pty's size instead of
+// forwarding it, and copies the last output once pid has exited.
+Result<int> forward_until_exit(const SignalRouting &routing, pid_t pid, tty::TerminalProxy &terminal);
 
 }  // namespace ocrt::container::detail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
+#include <ocrt/base/unique_fd.hpp>
 #include <ocrt/container/container.hpp>
 #include <ocrt/container/record.hpp>
 #include <ocrt/container/state_store.hpp>
@@ -19,6 +20,7 @@ inline constexpr std::chrono::seconds kKillTimeout{10};
 struct CreatedInit {
     pid_t pid = 0;
     unsigned long long start_time = 0;
+    unique_fd console_master;  // process.terminal without --console-socket (foreground run)
 };
 
 // create without returning early: validates, claims the state dir, launches the

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <utility>
 
 namespace ocrt::container {
@@ -41,7 +42,8 @@ Result<void> start_or_discard(const CreateOptions &options, pid_t init, pid_t no
 using detail::SignalRouting;
 
 Result<int> run(const RunOptions &options) {
-    const CreateOptions &create = options.create;
+    CreateOptions create = options.create;
+    create.detach = options.detach;
     // First, before the signalfd or anything else could take a missing fd's number.
     OCRT_TRY(check_inherited_fds(create.listen_fds, create.preserve_fds));
     if (options.detach) {
@@ -53,10 +55,26 @@ Result<int> run(const RunOptions &options) {
     // Orphans of a container sharing our pid namespace come back to us to be reaped.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     detail::CreatedInit init = OCRT_TRY(detail::create_container(create));
+    // process.terminal without a console socket: we are the user's end of the pty.
+    std::optional<tty::TerminalProxy> terminal;
+    if (init.console_master) {
+        auto attached = tty::TerminalProxy::attach(std::move(init.console_master));
+        if (!attached) {
+            Error failure = std::move(attached).error();
+            if (auto removed = remove(create.root, create.id, /*force=*/true); !removed)
+                failure = detail::with_cleanup_failure(std::move(failure), removed.error());
+            while (::waitpid(init.pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+            return failure;
+        }
+        terminal.emplace(std::move(*attached));
+    }
     // In the foreground we are the unit's main process (runc does the same): the
     // container's init may live in a cgroup systemd would not accept as MAINPID.
     OCRT_TRY(start_or_discard(create, init.pid, ::getpid()));
-    int code = OCRT_TRY(detail::forward_until_exit(routing, init.pid));
+    int code = terminal ? OCRT_TRY(detail::forward_until_exit(routing, init.pid, *terminal))
+                        : OCRT_TRY(detail::forward_until_exit(routing, init.pid));
+    if (terminal) terminal->restore();
     if (!options.keep) {
         // The exit code is the result that matters; a failed delete is only reported.
         if (auto removed = remove(create.root, create.id, /*force=*/false); !removed)

@@ -157,6 +157,7 @@ Result<void> set_up_rootfs(ChildContext &ctx) {
     OCRT_TRY(run_create_hooks(ctx));
     ctx.stage = Stage::PivotRoot;
     OCRT_TRY(os::enter_rootfs(ctx.config, rootfs, ctx.kernel));
+    OCRT_TRY(set_up_console(ctx));
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::finish_rootfs(ctx.config, ctx.kernel));
     if (!ctx.config.linux_) return ok();

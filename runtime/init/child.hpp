@@ -31,6 +31,11 @@ struct ChildContext {
     int first_private_fd() const { return 3 + options.preserve_fds; }
 };
 
+// process.terminal, right after pivot_root (console_stage.cpp): the pty from the
+// container's devpts becomes fds 0-2, controlling terminal and /dev/console; its
+// master goes to the parent (ConsoleMaster). Nothing without a terminal.
+Result<void> set_up_console(ChildContext &ctx);
+
 // The entry point right after the clone: runs every stage, reports the one Error
 // (errno, stage, text) on failure and _exits. Never returns.
 [[noreturn]] void run_child(ChildContext &ctx) noexcept;

@@ -14,6 +14,7 @@
 
 #include <ocrt/base/log.hpp>
 #include <ocrt/init/launch.hpp>
+#include <ocrt/linux/console.hpp>
 #include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/personality.hpp>
@@ -33,6 +34,7 @@
 #include <cerrno>
 #include <exception>
 #include <utility>
+#include <vector>
 
 namespace ocrt::init {
 namespace {
@@ -156,12 +158,21 @@ Result<void> fork_into_pid_namespace(ExecChild &ctx) {
     child_exit(0);
 }
 
-// HOOK(terminal): process.terminal / --console-socket for exec. The terminal
-// helper's pty code goes here (allocate in the container's devpts, send the master,
-// make the slave fds 0-2). exec.cpp refuses terminals until it exists.
+// process.terminal for exec: a pty of the container's devpts (we are in its mount
+// namespace and root now) becomes our controlling terminal and fds 0-2; the master
+// goes to ocrt exec (console socket or proxy). /dev/console stays the init's.
 Result<void> set_up_exec_terminal(ExecChild &ctx) {
-    (void)ctx;
-    return ok();
+    if (!ctx.process.terminal) return ok();
+    ctx.stage = Stage::Devices;
+    os::ContainerPty pty = OCRT_TRY(os::open_container_pty());
+    if (ctx.process.console_size) OCRT_TRY(os::set_console_size(pty.master, *ctx.process.console_size));
+    OCRT_TRY(os::make_controlling_terminal(pty.peer));
+    Message msg;
+    msg.type = MsgType::ConsoleMaster;
+    msg.stage = ctx.stage;
+    msg.text = os::kConsoleMasterName;
+    Endpoint &endpoint = ctx.channel;
+    return endpoint.send(msg, pty.master.get());
 }
 
 // process.apparmorProfile / selinuxLabel (--apparmor, --process-label), written
@@ -261,15 +272,30 @@ Result<void> pass_exec_seccomp_fd(const Message &msg, const spec::Config &config
     return send_to_seccomp_listener(seccomp->plan.listener_path, state, msg.fd.get());
 }
 
-// After ChildPid: Log messages until EOF (execve happened) or the child's Error.
+// The grandchild's fd-carrying messages: its seccomp notify fd goes to the
+// listener, the pty master of a terminal to the caller. False for anything else.
+Result<bool> take_exec_fd_message(Message &msg, const spec::Config &config, const ExecLaunchOptions &options,
+                                  const SeccompSetup *seccomp, pid_t process) {
+    if (msg.type == MsgType::SeccompNotifyFd) {
+        OCRT_TRY(pass_exec_seccomp_fd(msg, config, options, seccomp, process));
+        return true;
+    }
+    if (msg.type == MsgType::ConsoleMaster && options.console_master != nullptr && msg.fd) {
+        *options.console_master = std::move(msg.fd);
+        return true;
+    }
+    return false;
+}
+
+// After ChildPid: Log messages (and the fds above) until EOF (execve happened) or
+// the child's Error.
 Result<void> wait_for_execve(ParentChannel &channel, const spec::Config &config, const ExecLaunchOptions &options,
                              const SeccompSetup *seccomp, pid_t process) {
     for (;;) {
         auto raw = OCRT_TRY(channel.receive_raw());
         if (!raw) return ok();
         if (raw->type == MsgType::Error) return child_error(*raw);
-        if (raw->type == MsgType::SeccompNotifyFd) {
-            OCRT_TRY(pass_exec_seccomp_fd(*raw, config, options, seccomp, process));
+        if (OCRT_TRY(take_exec_fd_message(*raw, config, options, seccomp, process))) {
             continue;
         }
         if (raw->type != MsgType::Log)
@@ -299,12 +325,13 @@ Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Config
             return exited_early(guard, channel, set.error());
     }
     if (auto sent = channel.send(MsgType::Continue); !sent) return exited_early(guard, channel, sent.error());
-    // The grandchild may load its filter and send its notify fd before the
-    // intermediate's ChildPid arrives: keep that fd until we know the pid.
-    std::optional<Message> early_notify_fd;
+    // The grandchild may send its pty master and its notify fd before the
+    // intermediate's ChildPid arrives: keep them until we know the pid.
+    std::vector<Message> early_fd_messages;
     Result<Message> reported = channel.receive();
-    while (reported && reported->type == MsgType::SeccompNotifyFd && !early_notify_fd) {
-        early_notify_fd = std::move(*reported);
+    while (reported && early_fd_messages.size() < 2 &&
+           (reported->type == MsgType::SeccompNotifyFd || reported->type == MsgType::ConsoleMaster)) {
+        early_fd_messages.push_back(std::move(*reported));
         reported = channel.receive();
     }
     if (reported && reported->type != MsgType::ChildPid)
@@ -315,7 +342,12 @@ Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Config
         return exited_early(guard, channel, Error("protocol violation: ChildPid " + std::to_string(process)));
     OCRT_TRY(reap_intermediate(guard));
     Result<void> started = ok();
-    if (early_notify_fd) started = pass_exec_seccomp_fd(*early_notify_fd, config, options, seccomp, process);
+    for (Message &message : early_fd_messages) {
+        if (!started) break;
+        auto taken = take_exec_fd_message(message, config, options, seccomp, process);
+        if (!taken) started = std::move(taken).error();
+        else if (!*taken) started = Error("protocol violation: unexpected " + msg_type_name(message.type));
+    }
     if (started) started = wait_for_execve(channel, config, options, seccomp, process);
     if (!started) {
         ::kill(process, SIGKILL);  // it exits by itself after an Error; this covers a protocol fault
@@ -357,6 +389,7 @@ int namespaces_to_join(const std::vector<NamespaceId> &target, const std::vector
 
 Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &process, const ExecLaunchOptions &options) {
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
+    if (process.terminal && options.console_master == nullptr) return Error("a terminal needs a place for its pty master");
     OCRT_TRY(check_preserved_fds(options.preserve_fds));
     // A label the host cannot apply fails before anything is forked.
     OCRT_TRY(os::check_exec_lsm_requests(process, os::detect_lsm_support()));
@@ -402,7 +435,12 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     pair.child.close();
     pidfd.reset();
     init_root.reset();
-    return drive_exec(child, pair.parent, config, process, options, kernel, seccomp ? &*seccomp : nullptr);
+    pid_t started = OCRT_TRY(drive_exec(child, pair.parent, config, process, options, kernel, seccomp ? &*seccomp : nullptr));
+    if (process.terminal && !*options.console_master) {
+        ::kill(started, SIGKILL);
+        return Error("protocol violation: the exec process has a terminal but sent no pty master");
+    }
+    return started;
 }
 
 }  // namespace ocrt::init

@@ -54,18 +54,27 @@ Result<void> answer_runtime_hooks(pid_t pid, ParentChannel &channel, const spec:
     return channel.send(MsgType::RuntimeHooksDone, pid);
 }
 
+// The pty master of process.terminal; kept for the caller (console socket or proxy).
+Result<void> take_console_master(Message &msg, unique_fd &console_master) {
+    if (!msg.fd) return Error("protocol violation: ConsoleMaster without a file descriptor");
+    console_master = std::move(msg.fd);
+    return ok();
+}
+
 Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec::Config &config,
                           const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options,
-                          const os::SeccompPlan *seccomp) {
+                          const os::SeccompPlan *seccomp, unique_fd &console_master) {
     // Before the init runs on: everything it forks and execs inherits the score.
     if (config.process && config.process->oom_score_adj)
         OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
     if (options && options->cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), config, *options->cgroups));
     OCRT_TRY(channel.send(MsgType::Continue));
+    bool terminal = config.process && config.process->terminal;
     ExpectedSequence sequence({.new_user = plan.new_user,
                                .second_fork = plan.needs_second_fork,
                                .runtime_hooks = uses_init_hooks(config.hooks),
-                               .seccomp_notify = seccomp != nullptr && seccomp->uses_notify});
+                               .seccomp_notify = seccomp != nullptr && seccomp->uses_notify,
+                               .terminal = terminal});
     while (!sequence.done()) {
         Message msg = OCRT_TRY(channel.receive());
         OCRT_TRY(sequence.accept(msg.type));
@@ -78,6 +87,8 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
             OCRT_TRY(answer_runtime_hooks(guard.pid(), channel, config, options));
         } else if (msg.type == MsgType::SeccompNotifyFd) {
             OCRT_TRY(pass_seccomp_fd(guard.pid(), msg, config, options, seccomp));
+        } else if (msg.type == MsgType::ConsoleMaster) {
+            OCRT_TRY(take_console_master(msg, console_master));
         }
     }
     return ok();
@@ -98,7 +109,8 @@ Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::C
                                 const os::NamespacePlan &plan, Kernel &kernel, const LaunchOptions *options,
                                 const os::SeccompPlan *seccomp) {
     ChildGuard guard(pid);
-    if (auto done = run_protocol(guard, channel, config, plan, kernel, options, seccomp); !done)
+    unique_fd console_master;
+    if (auto done = run_protocol(guard, channel, config, plan, kernel, options, seccomp, console_master); !done)
         return fail(guard, channel, std::move(done).error());
     auto start_time = process_start_time(guard.pid());
     if (!start_time) return fail(guard, channel, std::move(start_time).error().wrap("read init start time"));
@@ -108,7 +120,7 @@ Result<LaunchedInit> drive_init(pid_t pid, ParentChannel &channel, const spec::C
         return fail(guard, channel, Error(err, "keep the sync socket"));
     }
     channel.close();
-    return LaunchedInit{guard.release(), *start_time, std::move(sync)};
+    return LaunchedInit{guard.release(), *start_time, std::move(sync), std::move(console_master)};
 }
 
 Result<void> commit_init(LaunchedInit &launched) {

@@ -11,6 +11,7 @@ ExpectedSequence::ExpectedSequence(SequencePlan plan) {
     if (plan.new_user) steps_.push_back(MsgType::IdMapRequest);
     if (plan.second_fork) steps_.push_back(MsgType::ChildPid);
     if (plan.runtime_hooks) steps_.push_back(MsgType::RuntimeHooks);
+    if (plan.terminal) steps_.push_back(MsgType::ConsoleMaster);
     if (plan.seccomp_notify) steps_.push_back(MsgType::SeccompNotifyFd);
     steps_.push_back(MsgType::Ready);
 }

@@ -15,6 +15,7 @@ std::string msg_type_name(MsgType type) {
     case MsgType::RuntimeHooks: return "RuntimeHooks";
     case MsgType::RuntimeHooksDone: return "RuntimeHooksDone";
     case MsgType::SeccompNotifyFd: return "SeccompNotifyFd";
+    case MsgType::ConsoleMaster: return "ConsoleMaster";
     }
     return "type " + std::to_string(static_cast<unsigned>(type));
 }

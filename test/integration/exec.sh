@@ -191,7 +191,8 @@ assert_fail "a bad --process JSON fails naming the field" "/args" ocrt exec --pr
 assert_contains "$ERR" "bad.json" "the error names the process file"
 echo '{"args": ["true"], "cwd": "relative"}' >"$ITEST_TMP/bad.json"
 assert_fail "a relative cwd in --process fails" "/cwd" ocrt exec --process "$ITEST_TMP/bad.json" "$id"
-assert_fail "--tty is refused until terminals exist" "" ocrt exec -t "$id" true
+run_cmd ocrt exec -t "$id" sh -c 'exit 4'
+assert_eq "4" "$RC" "exec --tty keeps the process's exit code (terminal.sh covers the pty) (stderr: $ERR)"
 echo '{"args": ["true"], "cwd": "/", "terminal": true}' >"$ITEST_TMP/tty.json"
 assert_fail "a detached terminal without --console-socket is refused (runc's wording)" \
     "cannot allocate tty if ocrt will detach without setting console socket" ocrt exec -d -p "$ITEST_TMP/tty.json" "$id"

@@ -352,3 +352,67 @@ TEST_CASE("a refused oomScoreAdj fails the launch with the field named, and reap
     REQUIRE(writes.size() == 1);
     CHECK(writes[0].path == "/proc/" + std::to_string(child.pid) + "/oom_score_adj");
 }
+
+namespace {
+
+spec::Config terminal_config() {
+    spec::Config config;
+    config.process.emplace();
+    config.process->terminal = true;
+    return config;
+}
+
+}  // namespace
+
+TEST_CASE("drive_init keeps the pty master a terminal init sends before Ready", "[init][parent][terminal]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        int fds[2];
+        if (::pipe(fds) != 0) return 1;
+        Message msg;
+        msg.type = MsgType::ConsoleMaster;
+        msg.text = "/dev/ptmx";
+        Endpoint &endpoint = channel;
+        if (!endpoint.send(msg, fds[1])) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        ::pause();
+        return 0;
+    });
+    spec::Config config = terminal_config();
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel);
+    REQUIRE(launched.has_value());
+    REQUIRE(launched->console_master.valid());
+    ::kill(child.pid, SIGKILL);
+    REQUIRE(::waitpid(child.pid, nullptr, 0) == child.pid);
+}
+
+TEST_CASE("drive_init refuses Ready from a terminal init that sent no pty master", "[init][parent][terminal]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::Ready)) return 1;
+        ::pause();
+        return 0;
+    });
+    spec::Config config = terminal_config();
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK_THAT(launched.error().message(), Catch::Contains("got Ready while expecting ConsoleMaster"));
+    CHECK(reaped(child.pid));
+}
+
+TEST_CASE("drive_init refuses a ConsoleMaster without a file descriptor", "[init][parent][terminal]") {
+    Scripted child = fork_scripted([](ChildChannel &channel) {
+        if (!channel.expect(MsgType::Continue)) return 1;
+        if (!channel.send(MsgType::ConsoleMaster)) return 1;
+        ::pause();
+        return 0;
+    });
+    spec::Config config = terminal_config();
+    os::NamespacePlan plan;
+    auto launched = drive_init(child.pid, child.parent, config, plan, kernel);
+    REQUIRE_FALSE(launched.has_value());
+    CHECK_THAT(launched.error().message(), Catch::Contains("ConsoleMaster without a file descriptor"));
+    CHECK(reaped(child.pid));
+}

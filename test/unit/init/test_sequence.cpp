@@ -22,9 +22,17 @@ const SequenceCase kCases[] = {
     // config.md: the runtime hooks come after the namespaces exist (and the init's pid is known).
     {{false, false, true}, {MsgType::RuntimeHooks, MsgType::Ready}},
     {{true, true, true}, {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::RuntimeHooks, MsgType::Ready}},
-    {{false, false, false, true}, {MsgType::SeccompNotifyFd, MsgType::Ready}},
-    {{true, true, true, true},
+    {{false, false, false, true, false}, {MsgType::SeccompNotifyFd, MsgType::Ready}},
+    {{true, true, true, true, false},
      {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::RuntimeHooks, MsgType::SeccompNotifyFd, MsgType::Ready}},
+    // process.terminal: the pty is opened after pivot_root, so after the hooks and before Ready.
+    {{false, false, false, false, true}, {MsgType::ConsoleMaster, MsgType::Ready}},
+    {{true, true, true, false, true},
+     {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::RuntimeHooks, MsgType::ConsoleMaster, MsgType::Ready}},
+    // Both: the pty (after pivot_root) comes before the notify fd (the filter loads last).
+    {{true, true, true, true, true},
+     {MsgType::IdMapRequest, MsgType::ChildPid, MsgType::RuntimeHooks, MsgType::ConsoleMaster,
+      MsgType::SeccompNotifyFd, MsgType::Ready}},
 };
 
 }  // namespace

@@ -25,6 +25,9 @@ struct CreateOptions {
     int listen_fds = 0;          // socket activation fds (LISTEN_FDS for us); passed before preserve_fds
     std::string notify_socket;   // the host's $NOTIFY_SOCKET; empty: no sd_notify passthrough
     std::string cgroup_manager;  // "cgroupfs" | "systemd" | "disabled" (recorded; issue 4 applies it)
+    // false only for a foreground `run`: a terminal then needs no console socket,
+    // ocrt proxies the pty itself (cli-contract.md section 8).
+    bool detach = true;
 };
 
 Result<void> create(const CreateOptions &options);

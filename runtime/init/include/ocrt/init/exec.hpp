@@ -10,7 +10,9 @@
 //                                                 that differs from ours; user first),
 //                                                 root := the init's root; fork
 //                 <---------------------------- ChildPid(value = grandchild's host pid), _exit(0)
-//   reap the intermediate                       grandchild: session keyring, rlimits,
+//   reap the intermediate                       grandchild: [process.terminal] pty from the
+//                 <---------------------------- ConsoleMaster(fd)  container's devpts as fds 0-2,
+//                                                 session keyring, rlimits,
 //                                                 [seccomp load if !NNP], user, capabilities,
 //                                                 noNewPrivileges, cwd (checked), lookup,
 //                                                 [seccomp load if NNP], execve
@@ -23,6 +25,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
+#include <ocrt/base/unique_fd.hpp>
 #include <ocrt/spec/config.hpp>
 
 #include <sys/types.h>
@@ -44,6 +47,9 @@ struct ExecLaunchOptions {
     std::function<Result<void>(pid_t)> before_continue;
     // For a linux.seccomp listener (the container process state it receives).
     std::string container_id, bundle;
+    // process.terminal: receives the pty master the process's terminal belongs to
+    // (ConsoleMaster before the execve); must be set when process.terminal is.
+    unique_fd *console_master = nullptr;
 };
 
 // Starts process inside the namespaces of the init (config is the container's,

@@ -34,7 +34,7 @@ struct LaunchOptions {
     bool no_pivot = false;
     bool no_new_keyring = false;
     int preserve_fds = 0;
-    std::string console_socket; // issue 5; empty for now
+    std::string console_socket; // sent the master by the container layer (create.cpp), not here
     std::vector<DetachedMount> detached_mounts;  // e.g. the sd_notify directory at /run/notify
     // The init joins these cgroups (made and configured first) before Continue;
     // null: no cgroup. The caller removes them again when launch fails.
@@ -45,6 +45,7 @@ struct LaunchedInit {
     pid_t pid = 0;                    // host pid of the container's init (after any second fork)
     unsigned long long start_time = 0; // field 22 of /proc/<pid>/stat, guards against pid reuse
     unique_fd sync;                   // our end of the sync socket, until commit_init
+    unique_fd console_master;         // process.terminal: the pty master the init sent (ConsoleMaster)
 };
 
 // Clones the init and runs the protocol until it reports Ready (it then waits for

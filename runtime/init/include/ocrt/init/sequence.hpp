@@ -18,6 +18,7 @@ struct SequencePlan {
     bool second_fork = false;  // the child reports its grandchild's pid
     bool runtime_hooks = false;  // the child asks for the runtime hooks (uses_init_hooks)
     bool seccomp_notify = false;  // the child sends its seccomp notify fd before Ready (after RuntimeHooks)
+    bool terminal = false;       // process.terminal: the child sends the pty master
 };
 
 // True when the init must stop before pivot_root for the hooks: any prestart,

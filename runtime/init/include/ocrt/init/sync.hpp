@@ -26,7 +26,14 @@
 //   (runtime namespace, state with the init's pid)
 //   RuntimeHooksDone(value = init's host pid) -->  run createContainer hooks (container
 //                                                 namespaces, before pivot_root)
-//                                                 pivot_root, names,
+//                                                 pivot_root
+//                                                 [process.terminal] open /dev/ptmx,
+//                                                 peer by TIOCGPTPEER, consoleSize,
+//                                                 /dev/console, setsid, fds 0-2
+//                 <------------------------------ ConsoleMaster(fd = pty master)
+//   keep it: the console socket gets it once
+//   state.json is written, `run` proxies it
+//                                                 names,
 //                                                 rlimits, [seccomp load if !NNP], user,
 //                                                 cwd, executable lookup
 //                                                 [SCMP_ACT_NOTIFY: filter loaded by now]
@@ -80,8 +87,9 @@ enum class MsgType : std::uint8_t {
     RuntimeHooks = 9,  // C->P: mounts done, before pivot_root: run prestart and createRuntime hooks
     RuntimeHooksDone = 10,  // P->C: they succeeded; value = init's host pid (for the hooks' state)
     SeccompNotifyFd = 11,  // C->P: the seccomp notify fd travels with it, for linux.seccomp.listenerPath
+    ConsoleMaster = 12,    // C->P: process.terminal: the pty master (fd), text = its name
 };
-inline constexpr std::uint8_t kMaxMsgType = 11;
+inline constexpr std::uint8_t kMaxMsgType = 12;
 
 enum class Stage : std::uint8_t {
     None = 0,
