@@ -29,11 +29,8 @@ ordered_json seccomp_features() {
     s["operators"] = names(seccomp_operator_words());
     s["archs"] = names(seccomp_arch_words());
     s["knownFlags"] = names(seccomp_flag_words());
-    // WAIT_KILLABLE_RECV needs libseccomp >= 2.6; Debian 12 ships 2.5.
-    ordered_json supported = ordered_json::array();
-    for (const auto &w : seccomp_flag_words())
-        if (w.name != "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") supported.push_back(w.name);
-    s["supportedFlags"] = supported;
+    // ocrt makes the seccomp(2) call itself, so every flag reaches the kernel.
+    s["supportedFlags"] = names(seccomp_flag_words());
     return s;
 }
 

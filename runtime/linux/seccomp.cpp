@@ -60,10 +60,10 @@ Result<void> apply_flag(SeccompPlan &plan, const std::string &flag, const std::s
     } else if (flag == "SECCOMP_FILTER_FLAG_TSYNC") {
         plan.tsync = true;
     } else if (flag == "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") {
-        // libseccomp exposes it from 2.6.0 on (SCMP_FLTATR_CTL_WAITKILL); Debian 12 has 2.5.
-        return config_error(field, "seccomp flag \"" + flag + "\" is not supported by libseccomp " +
-                                       std::to_string(SCMP_VER_MAJOR) + "." + std::to_string(SCMP_VER_MINOR) + "." +
-                                       std::to_string(SCMP_VER_MICRO) + " (needs 2.6.0)");
+        // libseccomp 2.5 has no attribute for it, but ocrt makes the seccomp(2) call
+        // itself, so the kernel (5.19+) gets the flag directly.
+        plan.wait_killable_recv = true;
+        plan.wait_killable_recv_field = field;
     } else {
         return config_error(field, "unknown seccomp flag \"" + flag + "\"");
     }
@@ -157,6 +157,10 @@ Result<SeccompPlan> plan_seccomp(const spec::Seccomp &seccomp) {
     }
     if (!seccomp.listener_metadata.empty() && seccomp.listener_path.empty())
         return config_error("/listenerMetadata", "must not be set without listenerPath");
+    // The kernel takes it only together with a notify listener (EINVAL otherwise).
+    if (plan.wait_killable_recv && !plan.uses_notify)
+        return config_error(plan.wait_killable_recv_field,
+                            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs an SCMP_ACT_NOTIFY rule");
     if (plan.uses_notify && seccomp.listener_path.empty())
         return config_error("/listenerPath", "SCMP_ACT_NOTIFY needs a listener socket path");
     if (plan.uses_notify) {
@@ -229,6 +233,7 @@ unsigned int seccomp_load_flags(const SeccompPlan &plan) {
     if (plan.spec_allow) flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
     if (plan.tsync) flags |= SECCOMP_FILTER_FLAG_TSYNC;
     if (plan.uses_notify) flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if (plan.wait_killable_recv) flags |= kSeccompFlagWaitKillableRecv;
     return flags;
 }
 

@@ -187,7 +187,7 @@ TEST_CASE("architectures resolve to libseccomp tokens, unknown ones are skipped"
     CHECK(exported_size(*plan) > 0);
 }
 
-TEST_CASE("seccomp flags set filter attributes; WAIT_KILLABLE_RECV needs a newer libseccomp", "[seccomp]") {
+TEST_CASE("seccomp flags set filter attributes; WAIT_KILLABLE_RECV only with a notify rule", "[seccomp]") {
     auto s = profile(SeccompAction::Allow, {entry({"getcwd"}, SeccompAction::Errno)});
     s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"};
     auto plan = ocrt::os::plan_seccomp(s);
@@ -199,12 +199,18 @@ TEST_CASE("seccomp flags set filter attributes; WAIT_KILLABLE_RECV needs a newer
 
     s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
     auto refused = ocrt::os::plan_seccomp(s);
-    if (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR < 6) {
-        REQUIRE_FALSE(refused);
-        CHECK_THAT(refused.error().message(),
-                   Catch::StartsWith("config.json: /linux/seccomp/flags/1: seccomp flag "
-                                     "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\" is not supported by libseccomp 2.5"));
-    }
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message() == "config.json: /linux/seccomp/flags/1: "
+                                       "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs an SCMP_ACT_NOTIFY rule");
+
+    auto notifying = profile(SeccompAction::Allow, {entry({"getpriority"}, SeccompAction::Notify)});
+    notifying.listener_path = "/run/listener.sock";
+    notifying.flags = {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+    auto accepted = ocrt::os::plan_seccomp(notifying);
+    REQUIRE(accepted);
+    CHECK(accepted->wait_killable_recv);
+    CHECK(ocrt::os::seccomp_load_flags(*accepted) ==
+          (SECCOMP_FILTER_FLAG_NEW_LISTENER | ocrt::os::kSeccompFlagWaitKillableRecv));
 }
 
 TEST_CASE("SCMP_ACT_NOTIFY needs a listener and is kept off the init's own calls", "[seccomp]") {

@@ -46,6 +46,8 @@ struct SeccompPlan {
     bool log = false;         // SECCOMP_FILTER_FLAG_LOG
     bool spec_allow = false;  // SECCOMP_FILTER_FLAG_SPEC_ALLOW
     bool tsync = false;       // SECCOMP_FILTER_FLAG_TSYNC
+    bool wait_killable_recv = false;       // SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (with notify only)
+    std::string wait_killable_recv_field;  // its JSON pointer, for the error without notify
     std::vector<SeccompRule> rules;
     // Names neither the kernel headers nor libseccomp know: skipped, warned about.
     std::vector<std::string> unknown_syscalls;
@@ -94,8 +96,11 @@ Result<void> export_seccomp_bpf(const SeccompFilter &filter, int fd);
 // The filter's BPF program, as seccomp(2) takes it (exported through a memfd).
 Result<std::vector<sock_filter>> seccomp_program(const SeccompFilter &filter);
 
-// Pure: the seccomp(2) flags of a plan: SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW, _TSYNC
-// as asked, and _NEW_LISTENER when a rule notifies.
+// Linux 5.19's value; older kernel headers lack the name.
+inline constexpr unsigned int kSeccompFlagWaitKillableRecv = 1U << 5;
+
+// Pure: the seccomp(2) flags of a plan: SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW, _TSYNC,
+// _WAIT_KILLABLE_RECV as asked, and _NEW_LISTENER when a rule notifies.
 unsigned int seccomp_load_flags(const SeccompPlan &plan);
 
 // seccomp(2) through the Kernel seam: the notify listener fd when the plan
