@@ -246,7 +246,20 @@ assert_fail "pause twice is refused" "container not running" ocrt pause "$id"
 procs=$(sort -n "$(cg_dir "$id" pids)/cgroup.procs" | tr '\n' ',' | sed 's/,$//')
 run_cmd ocrt ps --format json "$id"
 assert_eq "[$procs]" "$OUT" "ps --format json lists exactly the pids of the container's cgroup"
+# exec into a paused container (issue 5): refused with runc's wording unless
+# --ignore-paused; then the process joins the frozen cgroup and runs after resume.
+assert_fail "exec into a paused container fails" "cannot exec in a paused container" ocrt exec "$id" true
+"$OCRT" --root "$STATE" exec --ignore-paused "$id" sh -c 'echo ran >/shared/ignored-paused' \
+    >"$ITEST_TMP/ignored.out" 2>&1 </dev/null &
+ignored_exec=$!
+remember_pid "$ignored_exec"
+sleep 0.5
+[ -e "$shared/ignored-paused" ] && fail "the --ignore-paused exec waits in the frozen cgroup" || \
+    pass "the --ignore-paused exec waits in the frozen cgroup"
 assert_ok "resume" ocrt resume "$id"
+wait "$ignored_exec"
+assert_eq 0 "$?" "exec --ignore-paused succeeds once resumed ($(cat "$ITEST_TMP/ignored.out"))"
+assert_eq ran "$(cat "$shared/ignored-paused" 2>/dev/null)" "the --ignore-paused exec ran its command"
 assert_eq running "$(state_field "$id" status)" "state reports running again"
 sleep 0.5
 assert_ne "$after" "$(cat "$shared/count")" "the counting process continues after resume"
