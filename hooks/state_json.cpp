@@ -1,7 +1,7 @@
 // Phase names, the status each phase's hooks see, and the state document on their stdin.
 #include <ocrt/hooks/runner.hpp>
+#include <ocrt/spec/state.hpp>
 
-#include <nlohmann/json.hpp>
 
 namespace ocrt::hooks {
 
@@ -29,15 +29,6 @@ std::string_view phase_status(HookPhase phase) {
     return "unknown";
 }
 
-std::string hook_state_json(const spec::State &state) {
-    nlohmann::ordered_json j;
-    j["ociVersion"] = state.oci_version;
-    j["id"] = state.id;
-    j["status"] = state.status;
-    j["pid"] = state.pid;
-    j["bundle"] = state.bundle;
-    if (!state.annotations.empty()) j["annotations"] = state.annotations;
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string hook_state_json(const spec::State &state) { return spec::runtime_state_json(state); }
 
 }  // namespace ocrt::hooks

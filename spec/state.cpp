@@ -14,6 +14,17 @@ constexpr std::array kStatuses = {
 
 }  // namespace
 
+std::string runtime_state_json(const State &state) {
+    nlohmann::ordered_json j;
+    j["ociVersion"] = state.oci_version;
+    j["id"] = state.id;
+    j["status"] = state.status;
+    j["pid"] = state.pid;
+    j["bundle"] = state.bundle;
+    if (!state.annotations.empty()) j["annotations"] = state.annotations;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string state_to_json(const State &state, bool include_owner, bool pretty) {
     // Key order as runc prints it; clients parse by name, people read it in this order.
     nlohmann::ordered_json j;

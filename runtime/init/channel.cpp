@@ -179,6 +179,14 @@ Result<Message> ChildChannel::expect(MsgType type) {
     return msg;
 }
 
+Result<void> send_console_master(Endpoint &endpoint, Stage stage, borrowed_fd master, std::string_view name) {
+    Message msg;
+    msg.type = MsgType::ConsoleMaster;
+    msg.stage = stage;
+    msg.text = std::string(name);
+    return endpoint.send(msg, master.get());
+}
+
 Result<ChannelPair> make_channel_pair(int min_fd) {
     int fds[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {

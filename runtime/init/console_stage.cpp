@@ -17,12 +17,7 @@ Result<void> set_up_console(ChildContext &ctx) {
     auto root = OCRT_TRY(fs::open_path("/", O_PATH | O_DIRECTORY));
     OCRT_TRY(os::bind_dev_console(root, pty.peer, ctx.kernel));
     OCRT_TRY(os::make_controlling_terminal(pty.peer));
-    Message msg;
-    msg.type = MsgType::ConsoleMaster;
-    msg.stage = ctx.stage;
-    msg.text = os::kConsoleMasterName;
-    Endpoint &endpoint = ctx.channel;
-    return endpoint.send(msg, pty.master.get());
+    return send_console_master(ctx.channel, ctx.stage, pty.master, os::kConsoleMasterName);
 }
 
 }  // namespace ocrt::init

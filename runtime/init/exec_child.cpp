@@ -167,12 +167,7 @@ Result<void> set_up_exec_terminal(ExecChild &ctx) {
     os::ContainerPty pty = OCRT_TRY(os::open_container_pty());
     if (ctx.process.console_size) OCRT_TRY(os::set_console_size(pty.master, *ctx.process.console_size));
     OCRT_TRY(os::make_controlling_terminal(pty.peer));
-    Message msg;
-    msg.type = MsgType::ConsoleMaster;
-    msg.stage = ctx.stage;
-    msg.text = os::kConsoleMasterName;
-    Endpoint &endpoint = ctx.channel;
-    return endpoint.send(msg, pty.master.get());
+    return send_console_master(ctx.channel, ctx.stage, pty.master, os::kConsoleMasterName);
 }
 
 // process.apparmorProfile / selinuxLabel (--apparmor, --process-label), written
@@ -183,15 +178,7 @@ Result<void> apply_exec_lsm_labels(ExecChild &ctx) { return os::apply_process_la
 // The container's linux.seccomp filter, as in the init (seccomp_setup.hpp): right
 // before execve when noNewPrivileges is set, before the capability drop otherwise.
 // A notify fd goes to `ocrt exec` over the channel, still open until execve.
-Result<void> load_exec_seccomp_filter(ExecChild &ctx) {
-    if (ctx.seccomp == nullptr || ctx.seccomp_loaded) return ok();
-    Stage previous = ctx.stage;
-    ctx.stage = Stage::Security;
-    ctx.seccomp_loaded = true;
-    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel, ctx.kernel));
-    ctx.stage = previous;
-    return ok();
-}
+Result<void> load_exec_seccomp_filter(ExecChild &ctx) { return load_seccomp_once(ctx); }
 
 Result<void> exec_stages(ExecChild &ctx) {
     OCRT_TRY(guard_exec_child(ctx));

@@ -2,6 +2,7 @@
 
 #include <ocrt/base/log.hpp>
 #include <ocrt/base/unix_socket.hpp>
+#include <ocrt/spec/state.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -37,30 +38,22 @@ Result<void> load_seccomp_and_send_fd(const SeccompSetup &setup, ChildChannel &c
     return channel.Endpoint::send(msg, notify_fd.get());
 }
 
-Result<void> load_seccomp(ChildContext &ctx) {
-    if (!seccomp_pending(ctx)) return ok();
-    Stage previous = ctx.stage;
-    ctx.stage = Stage::Security;
-    ctx.seccomp_loaded = true;
-    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel, ctx.kernel));
-    ctx.stage = previous;
-    return ok();
-}
+Result<void> load_seccomp(ChildContext &ctx) { return load_seccomp_once(ctx); }
 
 std::string seccomp_process_state_json(const ListenerState &state) {
-    nlohmann::ordered_json container;
-    container["ociVersion"] = state.oci_version;
-    container["id"] = state.id;
-    container["status"] = state.status;
-    container["pid"] = state.pid;
-    container["bundle"] = state.bundle;
-    if (!state.annotations.empty()) container["annotations"] = state.annotations;
+    spec::State container;
+    container.oci_version = state.oci_version;
+    container.id = state.id;
+    container.status = state.status;
+    container.pid = state.pid;
+    container.bundle = state.bundle;
+    container.annotations = state.annotations;
     nlohmann::ordered_json j;
     j["ociVersion"] = state.oci_version;
     j["fds"] = {"seccompFd"};
     j["pid"] = state.process_pid != 0 ? state.process_pid : state.pid;
     j["metadata"] = state.metadata;
-    j["state"] = container;
+    j["state"] = nlohmann::ordered_json::parse(spec::runtime_state_json(container));
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

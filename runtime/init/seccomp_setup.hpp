@@ -52,6 +52,19 @@ Result<std::optional<SeccompSetup>> prepare_seccomp(const spec::Config &config);
 // channel as SeccompNotifyFd (the init's and `ocrt exec`'s child both do this).
 Result<void> load_seccomp_and_send_fd(const SeccompSetup &setup, ChildChannel &channel, Kernel &kernel);
 
+// Loads ctx.seccomp once (later calls do nothing), the stage showing Security
+// meanwhile. The init's ChildContext and ocrt exec's ExecChild both fit.
+template <typename Context>
+Result<void> load_seccomp_once(Context &ctx) {
+    if (ctx.seccomp == nullptr || ctx.seccomp_loaded) return ok();
+    Stage previous = ctx.stage;
+    ctx.stage = Stage::Security;
+    ctx.seccomp_loaded = true;
+    OCRT_TRY(load_seccomp_and_send_fd(*ctx.seccomp, ctx.channel, ctx.kernel));
+    ctx.stage = previous;
+    return ok();
+}
+
 // Child: loads ctx.seccomp once (later calls do nothing).
 Result<void> load_seccomp(ChildContext &ctx);
 

@@ -4,6 +4,7 @@
 #include <ocrt/container/process.hpp>
 
 #include "child_process.hpp"
+#include "proc_start_time.hpp"
 
 #include <temp_dir.hpp>
 
@@ -24,18 +25,11 @@ using namespace ocrt;
 using namespace ocrt::container;
 using ocrt::testing::spawn;
 using ocrt::testing::TempDir;
+using ocrt::testing::start_time_of;
 using ocrt::testing::wait_for;
 
 namespace {
 
-unsigned long long start_time_of(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::stringstream line;
-    line << in.rdbuf();
-    auto stat = parse_proc_stat(line.str());
-    REQUIRE(stat);
-    return stat->start_time;
-}
 
 sockaddr_un address_of(const std::string &path) {
     sockaddr_un address{};

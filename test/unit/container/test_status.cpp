@@ -1,4 +1,5 @@
 #include "child_process.hpp"
+#include "proc_start_time.hpp"
 
 #include <ocrt/container/status.hpp>
 
@@ -17,18 +18,11 @@ using namespace ocrt::container;
 using ocrt::testing::Gate;
 using ocrt::testing::spawn;
 using ocrt::testing::TempDir;
+using ocrt::testing::start_time_of;
 using ocrt::testing::wait_for;
 
 namespace {
 
-unsigned long long start_time_of(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::stringstream line;
-    line << in.rdbuf();
-    auto stat = parse_proc_stat(line.str());
-    REQUIRE(stat);
-    return stat->start_time;
-}
 
 // A child that lives until killed.
 class Sleeper {

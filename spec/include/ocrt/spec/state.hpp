@@ -28,6 +28,10 @@ struct State {
 // annotations omitted when empty; owner included only when include_owner.
 std::string state_to_json(const State &state, bool include_owner = false, bool pretty = true);
 
+// The state object of runtime.md "State" alone (ociVersion, id, status, pid, bundle,
+// annotations), compact: what hooks read on stdin and a seccomp listener receives.
+std::string runtime_state_json(const State &state);
+
 struct ParsedState {
     std::optional<State> state;
     std::vector<Diagnostic> errors;

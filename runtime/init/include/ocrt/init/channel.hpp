@@ -74,6 +74,10 @@ struct ChannelPair {
 // >= min_fd so they never sit among the fds preserved for the container.
 Result<ChannelPair> make_channel_pair(int min_fd = 3);
 
+// process.terminal: the pty master goes to ocrt (ConsoleMaster, text = its name), from
+// the init and from an exec'd process alike.
+Result<void> send_console_master(Endpoint &endpoint, Stage stage, borrowed_fd master, std::string_view name);
+
 // The Error a child reports, as the parent rebuilds it: the child's errno and
 // "stage <stage>: <text>".
 Error child_error(const Message &msg);
