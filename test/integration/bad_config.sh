@@ -94,6 +94,15 @@ bundle=$(make_bundle relcwd true) || itest_die "cannot build a bundle"
 edit_config "$bundle" "c['process']['cwd'] = 'relative/dir'"
 expect_clean_failure "relative process.cwd" "$bundle" "/process/cwd"
 
+# A cwd that resolves outside the container through an fd the caller leaked
+# (CVE-2024-21626; security.md P3) fails before execve, whatever the fd is.
+bundle=$(make_bundle leakedcwd true) || itest_die "cannot build a bundle"
+edit_config "$bundle" "c['process']['cwd'] = '/proc/self/fd/7'"
+exec 7<"$ITEST_TMP"
+expect_clean_failure "process.cwd through a leaked host directory fd" "$bundle" \
+    'process.cwd "/proc/self/fd/7" is outside the container root'
+exec 7<&-
+
 # The state root itself must hold no stray entries after all of that.
 leftover=$(ls -A "$STATE" 2>/dev/null)
 assert_eq "" "$leftover" "state root \"$STATE\" is empty after every failed create"
