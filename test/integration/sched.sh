@@ -66,6 +66,15 @@ id=$(new_id idle)
 assert_ok "run with SCHED_IDLE" ocrt run --bundle "$bundle" "$id"
 assert_eq "SCHED_IDLE" "$(value sched.policy)" "init: policy SCHED_IDLE"
 
+edit_config "$bundle" "
+c['process']['scheduler'] = {'policy': 'SCHED_DEADLINE', 'runtime': 10000000, 'deadline': 30000000, 'period': 40000000}
+"
+id=$(new_id deadline)
+assert_ok "run with SCHED_DEADLINE 10ms every 40ms, deadline 30ms" ocrt run --bundle "$bundle" "$id"
+assert_eq "SCHED_DEADLINE" "$(value sched.policy)" "init: policy SCHED_DEADLINE"
+assert_eq "10000000/30000000/40000000" "$(value sched.runtime)/$(value sched.deadline)/$(value sched.period)" \
+    "init: runtime/deadline/period in nanoseconds"
+
 # A realtime policy in a cgroup with cpu.rt_runtime_us 0 (a new cgroup's default
 # with RT group scheduling) is refused by the kernel: a clear error, nothing left.
 rt_group=false
