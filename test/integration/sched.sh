@@ -10,9 +10,10 @@ require_probe
 
 cpu_root=/sys/fs/cgroup/cpu
 rt_cgroup="ocrt-test-sched-$$-rt"  # absolute cgroupsPath with realtime runtime (below the root's 950000us)
-cleanup_rt_cgroup() {
-    local ctl
+cleanup_rt_cgroup() {  # keeps $? for itest_cleanup, which exits with it
+    local status=$? ctl
     for ctl in /sys/fs/cgroup/*/"$rt_cgroup"; do [ -d "$ctl" ] && rmdir "$ctl" 2>/dev/null; done
+    return "$status"
 }
 trap 'cleanup_rt_cgroup; itest_cleanup' EXIT
 
