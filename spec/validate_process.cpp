@@ -4,6 +4,8 @@
 #include "validate.hpp"
 #include "validate_support.hpp"
 
+#include <ocrt/spec/cpu_list.hpp>
+
 #include <set>
 
 namespace ocrt::spec::detail {
@@ -70,6 +72,27 @@ void check_scheduler(const Process &p, const std::string &base, Report &report) 
     bool deadline_fields = (s.runtime && *s.runtime) || (s.deadline && *s.deadline) || (s.period && *s.period);
     if (deadline_fields && s.policy != "SCHED_DEADLINE")
         report.error(ptr, "runtime, deadline and period need policy SCHED_DEADLINE");
+    // sched_setattr(2): 0 < runtime <= deadline <= period (a period of 0 means the deadline).
+    if (s.policy == "SCHED_DEADLINE") {
+        uint64_t runtime = s.runtime.value_or(0), deadline = s.deadline.value_or(0), period = s.period.value_or(0);
+        if (runtime == 0 || deadline == 0)
+            report.error(ptr, "SCHED_DEADLINE needs a runtime and a deadline");
+        else if (runtime > deadline || (period != 0 && deadline > period))
+            report.error(ptr, "SCHED_DEADLINE needs runtime <= deadline <= period");
+    }
+}
+
+// config.md: "0-3,7"; the parser only checked the characters.
+void check_exec_cpu_affinity(const Process &p, const std::string &base, Report &report) {
+    if (!p.exec_cpu_affinity) return;
+    const std::pair<const char *, const std::string *> lists[] = {{"initial", &p.exec_cpu_affinity->initial},
+                                                                  {"final", &p.exec_cpu_affinity->final_}};
+    for (const auto &[key, list] : lists) {
+        auto cpus = parse_cpu_list(*list);
+        if (!cpus)
+            report.error(base + "/execCPUAffinity/" + key,
+                         "invalid CPU list " + quote_value(*list) + ": " + cpus.error().message());
+    }
 }
 
 struct NamedProcessCheck {
@@ -85,6 +108,7 @@ constexpr NamedProcessCheck kProcessChecks[] = {
     {"oomScoreAdj in range", check_oom_score_adj},
     {"ioPriority in range", check_io_priority},
     {"scheduler fields match policy", check_scheduler},
+    {"execCPUAffinity lists parse", check_exec_cpu_affinity},
     {"no NUL bytes", check_process_no_nul_bytes},
 };
 

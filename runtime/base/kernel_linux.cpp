@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -78,6 +79,14 @@ Result<void> Kernel::move_mount(borrowed_fd, borrowed_fd) { return Error(ENOSYS,
 
 Result<unique_fd> Kernel::seccomp_set_filter(std::span<const sock_filter>, unsigned int) {
     return Error(ENOSYS, "load seccomp filter");
+}
+
+Result<void> Kernel::sched_setattr(pid_t, const SchedAttr &) { return Error(ENOSYS, "sched_setattr"); }
+
+Result<void> Kernel::ioprio_set(int, int, int) { return Error(ENOSYS, "ioprio_set"); }
+
+Result<void> Kernel::sched_setaffinity(pid_t, const std::vector<unsigned> &) {
+    return Error(ENOSYS, "sched_setaffinity");
 }
 
 Result<void> Kernel::personality(unsigned long persona) {
@@ -304,6 +313,56 @@ Result<unique_fd> LinuxKernel::seccomp_set_filter(std::span<const sock_filter> p
     // rc is the listener fd only with SECCOMP_FILTER_FLAG_NEW_LISTENER (0 otherwise).
     if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) == 0) return unique_fd();
     return unique_fd(static_cast<int>(rc));
+}
+
+}  // namespace ocrt
+
+namespace ocrt {
+
+Result<void> LinuxKernel::sched_setattr(pid_t pid, const SchedAttr &attr) {
+    // glibc has no wrapper, and <linux/sched/types.h> clashes with <sched.h>:
+    // the kernel's struct sched_attr, first version (SCHED_ATTR_SIZE_VER0).
+    struct {
+        uint32_t size;
+        uint32_t sched_policy;
+        uint64_t sched_flags;
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        uint64_t sched_runtime, sched_deadline, sched_period;
+    } raw{};
+    static_assert(sizeof raw == 48, "SCHED_ATTR_SIZE_VER0");
+    raw.size = sizeof raw;
+    raw.sched_policy = attr.policy;
+    raw.sched_flags = attr.flags;
+    raw.sched_nice = attr.nice;
+    raw.sched_priority = attr.priority;
+    raw.sched_runtime = attr.runtime;
+    raw.sched_deadline = attr.deadline;
+    raw.sched_period = attr.period;
+    if (::syscall(SYS_sched_setattr, pid, &raw, 0U) == 0) return ok();
+    int err = errno;
+    return Error(err, "sched_setattr policy " + std::to_string(attr.policy));
+}
+
+Result<void> LinuxKernel::ioprio_set(int which, int who, int ioprio) {
+    if (::syscall(SYS_ioprio_set, which, who, ioprio) == 0) return ok();
+    int err = errno;
+    return Error(err, "ioprio_set " + hex(static_cast<unsigned>(ioprio)));
+}
+
+Result<void> LinuxKernel::sched_setaffinity(pid_t pid, const std::vector<unsigned> &cpus) {
+    // A dynamically sized mask: cpu_set_t stops at 1024 CPUs.
+    size_t count = cpus.empty() ? 1 : static_cast<size_t>(*std::max_element(cpus.begin(), cpus.end())) + 1;
+    cpu_set_t *mask = CPU_ALLOC(count);
+    if (mask == nullptr) return Error(ENOMEM, "allocate a CPU mask");
+    size_t size = CPU_ALLOC_SIZE(count);
+    CPU_ZERO_S(size, mask);
+    for (unsigned cpu : cpus) CPU_SET_S(cpu, size, mask);
+    int rc = ::sched_setaffinity(pid, size, mask);
+    int err = errno;
+    CPU_FREE(mask);
+    if (rc == 0) return ok();
+    return Error(err, "sched_setaffinity of pid " + std::to_string(pid));
 }
 
 }  // namespace ocrt

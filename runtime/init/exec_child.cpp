@@ -19,6 +19,7 @@
 #include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/personality.hpp>
 #include <ocrt/linux/process_setup.hpp>
+#include <ocrt/linux/scheduling.hpp>
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -301,11 +302,14 @@ Error exited_early(ChildGuard &guard, ParentChannel &channel, Error error) {
 
 Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Config &config,
                          const spec::Process &process_config, const ExecLaunchOptions &options, Kernel &kernel,
-                         const SeccompSetup *seccomp) {
+                         const SeccompSetup *seccomp, const os::ExecAffinity &affinity) {
     ChildGuard guard(child);
-    if (options.before_continue) {
-        if (auto placed = options.before_continue(child); !placed) return exited_early(guard, channel, placed.error());
-    }
+    // execCPUAffinity.initial, the cgroup join, then execCPUAffinity.final (scheduling.hpp).
+    auto join_cgroup = [&options, child]() -> Result<void> {
+        return options.before_continue ? options.before_continue(child) : ok();
+    };
+    if (auto placed = os::place_exec_process(child, affinity, kernel, join_cgroup); !placed)
+        return exited_early(guard, channel, placed.error());
     // As for the init (parent.cpp): the exec process gets process.oomScoreAdj too.
     if (process_config.oom_score_adj) {
         if (auto set = os::set_oom_score_adj(child, *process_config.oom_score_adj, kernel); !set)
@@ -380,6 +384,7 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     OCRT_TRY(check_preserved_fds(options.preserve_fds));
     // A label the host cannot apply fails before anything is forked.
     OCRT_TRY(os::check_exec_lsm_requests(process, os::detect_lsm_support()));
+    os::ExecAffinity affinity = OCRT_TRY(os::exec_affinity(process));
     LinuxKernel kernel;
     // Only fds 0..2 and the preserved ones may reach the process (P2).
     int first_private_fd = 3 + options.preserve_fds;
@@ -422,7 +427,8 @@ Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &proce
     pair.child.close();
     pidfd.reset();
     init_root.reset();
-    pid_t started = OCRT_TRY(drive_exec(child, pair.parent, config, process, options, kernel, seccomp ? &*seccomp : nullptr));
+    pid_t started = OCRT_TRY(drive_exec(child, pair.parent, config, process, options, kernel, seccomp ? &*seccomp : nullptr,
+                                           affinity));
     if (process.terminal && !*options.console_master) {
         ::kill(started, SIGKILL);
         return Error("protocol violation: the exec process has a terminal but sent no pty master");

@@ -2,6 +2,7 @@
 
 #include <ocrt/linux/capabilities.hpp>
 #include <ocrt/linux/process_setup.hpp>
+#include <ocrt/linux/scheduling.hpp>
 
 #include <linux/keyctl.h>
 #include <sys/prctl.h>
@@ -29,6 +30,8 @@ Result<void> join_container_keyring(const std::string &container_id, const Warni
 Result<void> apply_process_identity(const spec::Process &process, Kernel &kernel, const WarningSink &warn,
                                     const std::function<Result<void>()> &before_user_switch) {
     OCRT_TRY(os::apply_rlimits(process.rlimits, kernel));
+    // ioPriority and scheduler: after the rlimits (RLIMIT_RTPRIO/NICE), while CAP_SYS_NICE is held.
+    OCRT_TRY(os::apply_process_scheduling(process, kernel));
     std::optional<os::CapabilitySets> sets;
     int last_cap = os::kernel_last_capability();
     if (const auto &capabilities = process.capabilities) {

@@ -1,5 +1,5 @@
 // The process's own confinement, shared by the container's init (child.cpp) and
-// processes added with `ocrt exec` (exec_child.cpp): rlimits, capabilities around
+// processes added with `ocrt exec` (exec_child.cpp): rlimits, scheduling, capabilities around
 // the user switch, noNewPrivileges, and the checked cwd.
 #pragma once
 
@@ -19,7 +19,7 @@ using WarningSink = std::function<void(const std::string &)>;
 // that may not create one, is only reported to `note` (debug) and skipped.
 Result<void> join_container_keyring(const std::string &container_id, const WarningSink &note);
 
-// rlimits, then the capability sets around the uid/gid switch (no capabilities
+// rlimits, ioPriority and scheduler (scheduling.hpp), then the capability sets around the uid/gid switch (no capabilities
 // object: the sets are left as they are, as runc does), then noNewPrivileges,
 // then chdir(process.cwd) checked to stay inside the root (os::enter_cwd, P3).
 // before_user_switch, when given, runs while the process still has all its

@@ -155,6 +155,18 @@ Result<unique_fd> FakeKernel::seccomp_set_filter(std::span<const sock_filter> pr
     return unique_fd(fd);
 }
 
+Result<void> FakeKernel::sched_setattr(pid_t pid, const SchedAttr &attr) {
+    return record(Op::SchedSetattr, SchedSetattrCall{pid, attr});
+}
+
+Result<void> FakeKernel::ioprio_set(int which, int who, int ioprio) {
+    return record(Op::IoprioSet, IoprioSetCall{which, who, ioprio});
+}
+
+Result<void> FakeKernel::sched_setaffinity(pid_t pid, const std::vector<unsigned> &cpus) {
+    return record(Op::SchedSetaffinity, SchedSetaffinityCall{pid, cpus});
+}
+
 Result<void> FakeKernel::personality(unsigned long persona) {
     return record(Op::Personality, PersonalityCall{persona});
 }

@@ -29,6 +29,7 @@ public:
         Chroot, Prctl, Execve, MountSetattr, CloseRange, ResetSignals,
         Personality,
         Seccomp,
+        SchedSetattr, IoprioSet, SchedSetaffinity,
         Count
     };
 
@@ -167,12 +168,28 @@ public:
         bool operator==(const SeccompCall &) const = default;
     };
 
+    struct SchedSetattrCall {
+        pid_t pid = 0;
+        SchedAttr attr;
+        bool operator==(const SchedSetattrCall &) const = default;
+    };
+    struct IoprioSetCall {
+        int which = 0, who = 0, ioprio = 0;
+        bool operator==(const IoprioSetCall &) const = default;
+    };
+    struct SchedSetaffinityCall {
+        pid_t pid = 0;
+        std::vector<unsigned> cpus;
+        bool operator==(const SchedSetaffinityCall &) const = default;
+    };
+
     using Call = std::variant<MountCall, Umount2Call, PivotRootCall, UnshareCall, SetnsCall, SetresuidCall,
                               SetresgidCall, SetgroupsCall, UmaskCall, SetrlimitCall, SethostnameCall,
                               SetdomainnameCall, OpenatCall, MkdiratCall, MknodatCall, SymlinkatCall, FchownatCall,
                               WriteFileCall, ChdirCall, FchdirCall, ChrootCall, PrctlCall, ExecveCall,
                               MountSetattrCall, CloseRangeCall, ResetSignalsCall,
-                              PersonalityCall, SeccompCall>;
+                              PersonalityCall, SeccompCall, SchedSetattrCall, IoprioSetCall,
+                              SchedSetaffinityCall>;
 
     // The next n calls of op fail with err (after being recorded).
     void fail_next(Op op, int err, int n = 1);
@@ -220,6 +237,9 @@ public:
     Result<void> personality(unsigned long persona) override;
     // With SECCOMP_FILTER_FLAG_NEW_LISTENER the "listener" is an fd of /dev/null.
     Result<unique_fd> seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags) override;
+    Result<void> sched_setattr(pid_t pid, const SchedAttr &attr) override;
+    Result<void> ioprio_set(int which, int who, int ioprio) override;
+    Result<void> sched_setaffinity(pid_t pid, const std::vector<unsigned> &cpus) override;
 
     // readlink of /proc/self/fd/N for fd, or "fd N" when that fails.
     static std::string fd_target(int fd);

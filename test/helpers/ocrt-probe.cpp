@@ -14,12 +14,15 @@
 //   ocrt-probe notify MSG       send MSG as one datagram to $NOTIFY_SOCKET (sd_notify)
 //   ocrt-probe syscall NR [A..] syscall(NR, A...) with numeric args (0x.. allowed);
 //                               prints result=R and errno=E (0 on success)
+//   ocrt-probe sched            sched_getattr policy/nice/priority/flags, ioprio_get
+//                               class/priority, sched_getaffinity CPU list
 //
 // Plain libc only: no iostreams, no NSS, nothing that needs files the rootfs lacks.
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <linux/keyctl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -392,10 +395,74 @@ int exe_attack(const char *seconds_text) {
     return 0;
 }
 
+// The kernel's struct sched_attr, first version (SCHED_ATTR_SIZE_VER0).
+struct SchedAttrV0 {
+    unsigned size, policy;
+    unsigned long long flags;
+    int nice;
+    unsigned priority;
+    unsigned long long runtime, deadline, period;
+};
+
+const char *policy_name(unsigned policy) {
+    static const char *const names[] = {"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",      "SCHED_BATCH",
+                                        "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE"};
+    return policy < sizeof names / sizeof names[0] ? names[policy] : "unknown";
+}
+
+// "0-3,7", as in /proc/<pid>/status Cpus_allowed_list.
+std::string cpu_ranges(const cpu_set_t &set) {
+    std::string out;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+        if (!CPU_ISSET(cpu, &set)) continue;
+        int last = cpu;
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set)) ++last;
+        if (!out.empty()) out += ',';
+        out += std::to_string(cpu);
+        if (last > cpu) out += "-" + std::to_string(last);
+        cpu = last;
+    }
+    return out;
+}
+
+int print_sched() {
+    SchedAttrV0 attr {};
+    if (syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0) {
+        print_kv("sched.policy", std::string("error: ") + std::strerror(errno));
+        return 1;
+    }
+    print_kv("sched.policy", policy_name(attr.policy));
+    print_kv("sched.nice", static_cast<long long>(attr.nice));
+    print_kv("sched.priority", static_cast<long long>(attr.priority));
+    print_kv("sched.flags", static_cast<long long>(attr.flags));
+    print_kv("sched.runtime", static_cast<long long>(attr.runtime));
+    print_kv("sched.deadline", static_cast<long long>(attr.deadline));
+    print_kv("sched.period", static_cast<long long>(attr.period));
+    // ioprio_get(IOPRIO_WHO_PROCESS = 1, 0): class in bits 13.., level below.
+    long ioprio = syscall(SYS_ioprio_get, 1, 0);
+    if (ioprio < 0) {
+        print_kv("ioprio.class", std::string("error: ") + std::strerror(errno));
+    } else {
+        static const char *const classes[] = {"IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+                                              "IOPRIO_CLASS_IDLE"};
+        long klass = (ioprio >> 13) & 0x7;
+        print_kv("ioprio.class", klass < 4 ? classes[klass] : std::to_string(klass));
+        print_kv("ioprio.priority", static_cast<long long>(ioprio & 0x7));
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) {
+        print_kv("affinity", std::string("error: ") + std::strerror(errno));
+        return 1;
+    }
+    print_kv("affinity", cpu_ranges(set));
+    return 0;
+}
+
 int usage() {
     std::fprintf(stderr,
                  "usage: ocrt-probe all | env | mounts | write-file PATH | exit N | sleep SECONDS | notify MSG\n"
-                 "       ocrt-probe syscall NR [ARG...]\n");
+                 "       ocrt-probe syscall NR [ARG...] | sched\n");
     return 2;
 }
 
@@ -429,5 +496,6 @@ int main(int argc, char **argv) {
     if (command == "keyring" && argc == 2) return print_keyring();
     if (command == "exe-attack" && argc == 3) return exe_attack(argv[2]);
     if (command == "syscall" && argc >= 3 && argc <= 9) return raw_syscall(argc, argv);
+    if (command == "sched" && argc == 2) return print_sched();
     return usage();
 }

@@ -21,6 +21,17 @@ struct rlimit;
 
 namespace ocrt {
 
+// The sched_setattr(2) fields process.scheduler sets (struct sched_attr, without
+// the utilization clamps the spec has no values for).
+struct SchedAttr {
+    uint32_t policy = 0;  // SCHED_*
+    uint64_t flags = 0;   // SCHED_FLAG_*
+    int32_t nice = 0;
+    uint32_t priority = 0;
+    uint64_t runtime = 0, deadline = 0, period = 0;  // nanoseconds, SCHED_DEADLINE
+    bool operator==(const SchedAttr &) const = default;
+};
+
 class Kernel {
 public:
     virtual ~Kernel() = default;
@@ -80,6 +91,12 @@ public:
     // seccomp(SECCOMP_SET_MODE_FILTER, flags, program) on the calling thread. With
     // SECCOMP_FILTER_FLAG_NEW_LISTENER the notify fd comes back, else an empty fd.
     virtual Result<unique_fd> seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags);
+    // sched_setattr(pid, attr, 0); pid 0 is the calling thread.
+    virtual Result<void> sched_setattr(pid_t pid, const SchedAttr &attr);
+    // ioprio_set(which, who, ioprio): IOPRIO_WHO_PROCESS, 0 is the calling thread.
+    virtual Result<void> ioprio_set(int which, int who, int ioprio);
+    // sched_setaffinity(pid, mask of exactly `cpus`).
+    virtual Result<void> sched_setaffinity(pid_t pid, const std::vector<unsigned> &cpus);
 };
 
 // The real kernel.
@@ -117,6 +134,9 @@ public:
     Result<void> move_mount(borrowed_fd from, borrowed_fd to) override;
     Result<void> personality(unsigned long persona) override;
     Result<unique_fd> seccomp_set_filter(std::span<const sock_filter> program, unsigned int flags) override;
+    Result<void> sched_setattr(pid_t pid, const SchedAttr &attr) override;
+    Result<void> ioprio_set(int which, int who, int ioprio) override;
+    Result<void> sched_setaffinity(pid_t pid, const std::vector<unsigned> &cpus) override;
 };
 
 }  // namespace ocrt

@@ -5,14 +5,16 @@
 //   ------------------                          --------------------
 //   pidfd_open(init), check its start time
 //   socketpair, fork -------------------------> pdeathsig, ppid check, not dumpable
+//   [sched_setaffinity(execCPUAffinity.initial)]
 //   before_continue(child pid)  [cgroup]
+//   [sched_setaffinity(execCPUAffinity.final)]
 //   Continue ---------------------------------> setns(pidfd, every namespace of the init
 //                                                 that differs from ours; user first),
 //                                                 root := the init's root; fork
 //                 <---------------------------- ChildPid(value = grandchild's host pid), _exit(0)
 //   reap the intermediate                       grandchild: [process.terminal] pty from the
 //                 <---------------------------- ConsoleMaster(fd)  container's devpts as fds 0-2,
-//                                                 session keyring, rlimits,
+//                                                 session keyring, rlimits, ioPriority, scheduler,
 //                                                 [seccomp load if !NNP], user, capabilities,
 //                                                 noNewPrivileges, cwd (checked), lookup,
 //                                                 [seccomp load if NNP], execve
