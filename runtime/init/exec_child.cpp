@@ -6,6 +6,7 @@
 #include "child.hpp"
 #include "exec_child.hpp"
 
+#include <ocrt/base/terminal.hpp>
 #include <ocrt/init/exe_seal.hpp>
 #include "child_guard.hpp"
 #include "identity.hpp"
@@ -166,7 +167,13 @@ Result<void> set_up_exec_terminal(ExecChild &ctx) {
     if (!ctx.process.terminal) return ok();
     ctx.stage = Stage::Devices;
     os::ContainerPty pty = OCRT_TRY(os::open_container_pty());
-    if (ctx.process.console_size) OCRT_TRY(os::set_console_size(pty.master, *ctx.process.console_size));
+    if (ctx.process.console_size) {
+        OCRT_TRY(os::set_console_size(pty.master, *ctx.process.console_size));
+    } else if (::isatty(STDIN_FILENO)) {
+        // exec -t: the process runs as soon as it is exec'd, before ocrt's proxy
+        // could size the pty; take ocrt's terminal size (our stdin still) now.
+        if (auto size = tty::window_size(STDIN_FILENO)) OCRT_TRY(tty::set_window_size(pty.master, *size));
+    }
     OCRT_TRY(os::make_controlling_terminal(pty.peer));
     return send_console_master(ctx.channel, ctx.stage, pty.master, os::kConsoleMasterName);
 }
