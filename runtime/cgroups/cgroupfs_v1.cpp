@@ -112,6 +112,9 @@ public:
             };
         }
         std::vector<FileWrite> writes = OCRT_TRY(v2_ ? plan_v2_writes(resources, probe) : plan_v1_writes(resources, probe));
+        // v2: the device rules are an eBPF program (an update without rules keeps the old one).
+        if (v2_ && !resources.devices.empty())
+            OCRT_TRY(files_.set_device_filter(*dir_of(kUnifiedKey), resources.devices));
         for (const FileWrite &w : writes) OCRT_TRY(files_.write(*dir_of(w.controller) + "/" + w.file, w.value));
         return ok();
     }

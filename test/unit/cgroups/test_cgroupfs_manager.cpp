@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <map>
@@ -49,6 +50,10 @@ public:
     Result<std::string> read(const std::string &p) override {
         if (!files.count(p)) return Error(ENOENT, "read");
         return files[p];
+    }
+    Result<void> set_device_filter(const std::string &dir, const std::vector<spec::DeviceRule> &rules) override {
+        log.push_back("device filter " + dir + " " + std::to_string(rules.size()) + " rules");
+        return ok();
     }
 };
 
@@ -232,4 +237,23 @@ TEST_CASE("signal_all keeps a paused container paused, but thaws it for SIGKILL"
     CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "FROZEN");
     REQUIRE(manager->signal_all(SIGKILL));
     CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "THAWED");
+}
+
+TEST_CASE("v2: device rules become the cgroup's device filter; an update without rules keeps it") {
+    FakeFiles fs;
+    Placement p{"cgroupfs", {{kUnifiedKey, "/cg/ctr"}}, {}};
+    auto manager = cgroupfs_manager(p, fs);
+    spec::Resources r;
+    r.devices = {{false, "a", std::nullopt, std::nullopt, "rwm"}, {true, "c", 1, 3, "rw"}};
+    REQUIRE(manager->apply(r));
+    CHECK(fs.log == std::vector<std::string>{"device filter /cg/ctr 2 rules"});
+    CHECK(fs.files.empty());  // no devices.allow on v2
+    fs.files["/cg/ctr/cgroup.controllers"] = "pids\n";
+    fs.files["/cg/ctr/pids.max"] = "max\n";
+    spec::Resources update;
+    update.pids = spec::PidsResources{};
+    update.pids->limit = 5;
+    REQUIRE(manager->apply(update));
+    CHECK(fs.log.back() == "write /cg/ctr/pids.max=5");
+    CHECK(std::count_if(fs.log.begin(), fs.log.end(), [](const std::string &l) { return l.rfind("device", 0) == 0; }) == 1);
 }
