@@ -3,6 +3,7 @@
 // cgroup v2 host one directory, v2_resources, cgroup.freeze and cgroup.kill.
 #include <ocrt/cgroups/manager.hpp>
 
+#include <ocrt/base/fs.hpp>
 #include <ocrt/base/log.hpp>
 #include <ocrt/cgroups/cgroup_path.hpp>
 #include <ocrt/cgroups/v1_resources.hpp>
@@ -112,6 +113,8 @@ public:
             };
         }
         std::vector<FileWrite> writes = OCRT_TRY(v2_ ? plan_v2_writes(resources, probe) : plan_v1_writes(resources, probe));
+        // v2: the device rules are an eBPF program (an update without rules keeps the old one).
+        if (v2_ && !resources.devices.empty()) OCRT_TRY(set_device_filter(resources.devices));
         for (const FileWrite &w : writes) OCRT_TRY(files_.write(*dir_of(w.controller) + "/" + w.file, w.value));
         return ok();
     }
@@ -300,6 +303,23 @@ private:
         }
         if (frozen_dirs(placement_.dirs, files_)) return Error(EBUSY, "the container's cgroup is frozen");
         return ok();
+    }
+
+    // Loading a BPF program needs privilege in the initial user namespace: without it
+    // (rootless, or root of a user namespace) the rules are left to the parent's, as
+    // runc does in rootless mode, rather than failing every container.
+    Result<void> set_device_filter(const std::vector<spec::DeviceRule> &rules) {
+        auto attached = files_.set_device_filter(*dir_of(kUnifiedKey), rules);
+        if (attached || attached.error().code() != EPERM || !unprivileged()) return attached;
+        log::warning("cannot load the cgroup v2 device filter (" + attached.error().render() +
+                     "); the device rules are not enforced");
+        return ok();
+    }
+
+    static bool unprivileged() {
+        if (::geteuid() != 0) return true;
+        auto map = fs::read_file("/proc/self/uid_map");  // the initial namespace maps every uid
+        return map && map->find("4294967295") == std::string::npos;
     }
 
     static bool unified_only(const Placement &placement) {

@@ -55,3 +55,26 @@ def with_limits(config):
 
 
 variant("limits", ["/bin/sleep", "30"], with_limits)
+
+
+# Device rules on cgroup v2 are an eBPF program. CAP_MKNOD, so that "m" is decided by
+# the filter alone. The defaults come after the configured rules (runc's order), so a
+# rule shows on a device outside them: c 1:200 (no driver: ENXIO once the filter lets
+# the open through, EPERM when it does not).
+def with_mknod(config):
+    for kind in ("bounding", "effective", "permitted"):
+        caps = config["process"]["capabilities"].setdefault(kind, [])
+        if "CAP_MKNOD" not in caps:
+            caps.append("CAP_MKNOD")
+
+
+def with_device_rules(config):
+    with_mknod(config)
+    config["linux"]["resources"] = {"devices": [
+        {"allow": True, "type": "c", "major": 1, "minor": 200, "access": "rw"},
+        {"allow": False, "type": "c", "major": 1, "minor": 200, "access": "w"},
+    ]}
+
+
+variant("devices-default", ["/bin/sleep", "30"], with_mknod)
+variant("devices-rules", ["/bin/sleep", "30"], with_device_rules)

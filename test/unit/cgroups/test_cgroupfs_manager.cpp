@@ -2,8 +2,13 @@
 // removes, and that it never removes a directory it did not make.
 #include <ocrt/cgroups/manager.hpp>
 
+#include <ocrt/base/fs.hpp>
+
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <map>
@@ -20,7 +25,8 @@ public:
     std::map<std::string, std::string> files;
     std::vector<std::string> log;  // "mkdir X", "rmdir X", "write X=V"
     std::map<std::string, int> fail_mkdir, fail_write;
-    std::map<std::string, int> busy_rmdirs;  // dir -> how many rmdirs return EBUSY first
+    std::map<std::string, int> busy_rmdirs;
+    int device_filter_error = 0;  // dir -> how many rmdirs return EBUSY first
 
     bool exists(const std::string &p) override { return dirs.count(p) || files.count(p); }
     Result<void> mkdir(const std::string &p) override {
@@ -49,6 +55,11 @@ public:
     Result<std::string> read(const std::string &p) override {
         if (!files.count(p)) return Error(ENOENT, "read");
         return files[p];
+    }
+    Result<void> set_device_filter(const std::string &dir, const std::vector<spec::DeviceRule> &rules) override {
+        log.push_back("device filter " + dir + " " + std::to_string(rules.size()) + " rules");
+        if (device_filter_error) return Error(device_filter_error, "load the cgroup v2 device filter");
+        return ok();
     }
 };
 
@@ -232,4 +243,32 @@ TEST_CASE("signal_all keeps a paused container paused, but thaws it for SIGKILL"
     CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "FROZEN");
     REQUIRE(manager->signal_all(SIGKILL));
     CHECK(fs.files["/cg/freezer/ctr/freezer.state"] == "THAWED");
+}
+
+TEST_CASE("v2: device rules become the cgroup's device filter; an update without rules keeps it") {
+    FakeFiles fs;
+    Placement p{"cgroupfs", {{kUnifiedKey, "/cg/ctr"}}, {}};
+    auto manager = cgroupfs_manager(p, fs);
+    spec::Resources r;
+    r.devices = {{false, "a", std::nullopt, std::nullopt, "rwm"}, {true, "c", 1, 3, "rw"}};
+    REQUIRE(manager->apply(r));
+    CHECK(fs.log == std::vector<std::string>{"device filter /cg/ctr 2 rules"});
+    CHECK(fs.files.empty());  // no devices.allow on v2
+    fs.files["/cg/ctr/cgroup.controllers"] = "pids\n";
+    fs.files["/cg/ctr/pids.max"] = "max\n";
+    spec::Resources update;
+    update.pids = spec::PidsResources{};
+    update.pids->limit = 5;
+    REQUIRE(manager->apply(update));
+    CHECK(fs.log.back() == "write /cg/ctr/pids.max=5");
+    CHECK(std::count_if(fs.log.begin(), fs.log.end(), [](const std::string &l) { return l.rfind("device", 0) == 0; }) == 1);
+    // Root of the initial user namespace: a refused program is the error (no silent fallback).
+    fs.device_filter_error = EPERM;
+    auto refused = manager->apply(r);
+    if (::geteuid() == 0 && fs::read_file("/proc/self/uid_map")->find("4294967295") != std::string::npos) {
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code() == EPERM);
+    } else {
+        CHECK(refused);  // rootless: a warning, the rules are not enforced
+    }
 }

@@ -122,6 +122,10 @@ public:
         if (!files.count(p)) return Error(ENOENT, "read");
         return files[p];
     }
+    Result<void> set_device_filter(const std::string &dir, const std::vector<spec::DeviceRule> &rules) override {
+        writes.push_back("device filter " + dir + " " + std::to_string(rules.size()));
+        return ok();
+    }
 };
 
 }  // namespace
@@ -145,9 +149,10 @@ TEST_CASE("v2 driver: one directory, controllers passed down, cgroup.freeze, cgr
     fs.files["/cg/a/ctr/pids.max"] = "max\n";
     spec::Resources r = {};
     r.pids = spec::PidsResources{7};
-    r.devices = {{false, "", std::nullopt, std::nullopt, "rwm"}};  // needs eBPF on v2: not written here
+    r.devices = {{false, "", std::nullopt, std::nullopt, "rwm"}};  // an eBPF program on v2, no file
     REQUIRE(manager->apply(r));
     CHECK(fs.files["/cg/a/ctr/pids.max"] == "7");
+    CHECK(std::count(fs.writes.begin(), fs.writes.end(), "device filter /cg/a/ctr 1") == 1);
     REQUIRE(manager->place(9));
     CHECK(fs.files["/cg/a/ctr/cgroup.procs"] == "9");
     REQUIRE(manager->freeze());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
+#include <ocrt/spec/config.hpp>
 
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ public:
     // One write(2) of value (cgroup files take one value per write).
     virtual Result<void> write(const std::string &path, const std::string &value) = 0;
     virtual Result<std::string> read(const std::string &path) = 0;
+    // cgroup v2 has no devices files: the rules become an eBPF program attached to
+    // dir, replacing the one attached before (device_filter_v2.hpp does it for real).
+    virtual Result<void> set_device_filter(const std::string &dir, const std::vector<spec::DeviceRule> &rules);
 };
 
 CgroupFiles &real_cgroup_files();

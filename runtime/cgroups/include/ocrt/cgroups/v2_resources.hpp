@@ -9,7 +9,7 @@ namespace ocrt::cgroups {
 
 // ResourceProbe::has_file answers for the container's one cgroup2 directory
 // (controller is always "unified"); has_controller for cgroup.controllers entries.
-// Device rules are not written here (v2 needs an eBPF program: a later issue).
+// Device rules are not written here: they become an eBPF program (device_filter_v2.hpp).
 Result<std::vector<FileWrite>> plan_v2_writes(const spec::Resources &resources, const ResourceProbe &probe);
 
 // runc's conversions: shares 2..262144 -> weight 1..10000; blkio 10..1000 -> io 1..10000.
