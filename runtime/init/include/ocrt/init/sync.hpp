@@ -34,7 +34,8 @@
 //   keep it: the console socket gets it once
 //   state.json is written, `run` proxies it
 //                                                 names,
-//                                                 rlimits, [seccomp load if !NNP], user,
+//                                                 rlimits, ioPriority, scheduler,
+//                                                 [seccomp load if !NNP], user,
 //                                                 cwd, executable lookup
 //                                                 [SCMP_ACT_NOTIFY: filter loaded by now]
 //                 <------------------------------ SeccompNotifyFd(fd = listener fd)
