@@ -55,3 +55,12 @@ def with_limits(config):
 
 
 variant("limits", ["/bin/sleep", "30"], with_limits)
+
+
+def with_small_memory(config):
+    # 32 MB and no swap: an 80 MB allocation is OOM-killed (events reports it).
+    config["linux"]["cgroupsPath"] = "/ocrt-vm/oom"
+    config["linux"]["resources"] = {"memory": {"limit": 33554432, "swap": 33554432}}
+
+
+variant("oom", ["/bin/sleep", "60"], with_small_memory)
