@@ -64,3 +64,10 @@ def with_small_memory(config):
 
 
 variant("oom", ["/bin/sleep", "60"], with_small_memory)
+
+
+def with_own_cgroup(config):
+    config["linux"]["cgroupsPath"] = "/ocrt-vm/intocg"
+
+
+variant("intocg", ["/bin/sleep", "60"], with_own_cgroup)

@@ -101,6 +101,20 @@ case "$(ocrt events --stats vm-oom 2>&1)" in *'"oom_kill":'[1-9]*) ok "v2: event
 ocrt delete --force vm-oom && ok "v2: delete --force after an OOM kill" || not_ok "v2: delete --force after an OOM kill"
 [ -d /sys/fs/cgroup/ocrt-vm/oom ] && not_ok "v2: delete removes the OOM container's cgroup" || ok "v2: delete removes the OOM container's cgroup"
 
+# clone3(CLONE_INTO_CGROUP): the init starts life in its own cgroup. ocrt create runs
+# alone in a cgroup at pids.max=1, where a clone charged to that cgroup fails (EAGAIN).
+use intocg
+runner=/sys/fs/cgroup/ocrt-vm-runner
+echo +pids >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+mkdir -p $runner
+(cd "$bundle" && sh -c "echo \$\$ >$runner/cgroup.procs && echo 1 >$runner/pids.max && exec /usr/sbin/ocrt --root $root create vm-intocg") >/tmp/vm-intocg.out 2>&1; rc=$?
+check_eq 0 "$rc" "v2: create from a cgroup at its pids.max (the init is cloned into its own cgroup)"
+pid=$(field vm-intocg pid)
+check_eq "0::/ocrt-vm/intocg" "$(cat /proc/$pid/cgroup 2>&1)" "v2: /proc/<init>/cgroup right after create"
+ocrt delete --force vm-intocg && ok "v2: delete --force the clone3 container" || not_ok "v2: delete --force the clone3 container"
+rmdir $runner 2>/dev/null
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: no cgroup left after the clone3 container" || ok "v2: no cgroup left after the clone3 container"
+
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"
 echo "VMTEST-SUMMARY passed=$passed failed=$failed"
