@@ -68,13 +68,17 @@ if wait_line "$events" '"type":"oom"'; then
 else
     fail "events prints an oom line" "$(cat "$events" "$ITEST_TMP/events-live.err")"
 fi
-kill "${EVENTS_PIDS[0]}" 2>/dev/null
 run_cmd ocrt events --stats "$id"
 kills=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["memory"].get("oom_kill", "missing"))' "$OUT" 2>&1)
 [[ "$kills" =~ ^[1-9][0-9]*$ ]] && pass "events --stats memory.oom_kill counts the kill ($kills)" ||
     fail "events --stats memory.oom_kill counts the kill" "$kills" "$OUT"
 assert_eq running "$(state_field "$id" status)" "the container keeps running after its exec'd process was OOM-killed"
-assert_ok "delete --force the live container" ocrt delete --force "$id"
+# delete while events still watches (v1: the eventfd registration must not keep the cgroup busy).
+assert_ok "delete --force the live container while events streams" ocrt delete --force "$id"
+assert_eq "" "$(find $CG/*/$PREFIX -mindepth 1 -type d -name "$id" 2>/dev/null)" "delete leaves no cgroup of the live container"
+ended=no
+for _ in $(seq 50); do kill -0 "${EVENTS_PIDS[0]}" 2>/dev/null || { ended=yes; break; }; sleep 0.2; done
+assert_eq yes "$ended" "the events stream ends when the container is deleted"
 
 # --------------------------------------------------------- the init itself is OOM-killed
 id=$(new_id init)
