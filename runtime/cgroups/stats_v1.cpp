@@ -1,6 +1,7 @@
 // `events --stats` data from cgroup v1 (or pure v2) files, shaped as runc prints it
 // (types/events.go): cpu, memory, pids, blkio, hugetlb. A missing file gives zeros.
 #include <ocrt/cgroups/manager.hpp>
+#include <ocrt/cgroups/oom_watch.hpp>
 
 #include <sstream>
 
@@ -97,6 +98,13 @@ json memory_stats(const Reader &r) {
         {"kernelTCP", memory_entry(r, "memory.kmem.tcp")},
         {"raw", raw_json},
     };
+}
+
+// The OOM kill count (memory.oom_control on v1 since 4.13, memory.events on v2),
+// an addition to runc's object: only where the kernel reports it.
+json with_oom_kill(json memory, const Reader &r) {
+    if (auto kills = oom_kill_count(r.placement(), r.files())) memory["oom_kill"] = *kills;
+    return memory;
 }
 
 // "8:0 Read 4096" lines (and a final "Total N").
@@ -245,14 +253,14 @@ nlohmann::ordered_json v1_stats(const Placement &placement, CgroupFiles &files) 
     if (unified_only(placement))
         return {
             {"cpu", v2_cpu_stats(r)},
-            {"memory", v2_memory_stats(r)},
+            {"memory", with_oom_kill(v2_memory_stats(r), r)},
             {"pids", {{"current", r.number(kUnifiedKey, "pids.current")}, {"limit", r.number(kUnifiedKey, "pids.max")}}},
             {"blkio", v2_blkio_stats(r)},
             {"hugetlb", hugetlb_stats(r)},
         };
     return {
         {"cpu", cpu_stats(r)},
-        {"memory", memory_stats(r)},
+        {"memory", with_oom_kill(memory_stats(r), r)},
         {"pids", {{"current", r.number("pids", "pids.current")}, {"limit", r.number("pids", "pids.max")}}},
         {"blkio", blkio_stats(r)},
         {"hugetlb", hugetlb_stats(r)},

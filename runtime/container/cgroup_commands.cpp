@@ -121,4 +121,13 @@ Result<nlohmann::ordered_json> stats(const std::string &root, const std::string 
     return detail::recorded_cgroups(c.record)->stats();
 }
 
+Result<cgroups::OomWatch> watch_oom(const std::string &root, const std::string &id) {
+    Opened c = OCRT_TRY(open_container(root, id, /*lock=*/false));
+    if (c.status == Status::Stopped) return Error("container with id " + id + " is not running");
+    cgroups::Placement placement;
+    placement.driver = c.record.cgroup_manager;
+    placement.dirs = c.record.cgroup_dirs;
+    return cgroups::OomWatch::open(placement);
+}
+
 }  // namespace ocrt::container

@@ -7,9 +7,12 @@
 #include "parent.hpp"
 #include "seccomp_setup.hpp"
 
+#include <ocrt/cgroups/manager.hpp>
+#include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/sysctl.hpp>
 
+#include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 
 namespace ocrt::init {
 namespace {
@@ -65,10 +69,51 @@ os::NamespacePlan adjust_for_second_fork(os::NamespacePlan plan) {
     return plan;
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+// struct clone_args of linux/sched.h (CLONE_ARGS_SIZE_VER2), spelled out because that
+// header clashes with <sched.h>.
+struct CloneArgs {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+        cgroup;
+};
+
 // fork-like: the child continues on a copy of our stack (ocrt is single-threaded).
-pid_t clone_into_namespaces(int clone_flags) {
+// With a cgroup directory fd (pure v2), clone3 starts the child in that cgroup; a
+// kernel without clone3 or CLONE_INTO_CGROUP (< 5.7) gets the plain clone, and the
+// parent writes cgroup.procs as on v1.
+pid_t clone_into_namespaces(int clone_flags, int cgroup_fd) {
+#ifdef SYS_clone3
+    if (cgroup_fd >= 0) {
+        CloneArgs args{};
+        args.flags = static_cast<uint64_t>(static_cast<unsigned int>(clone_flags)) | CLONE_INTO_CGROUP;
+        args.exit_signal = SIGCHLD;
+        args.cgroup = static_cast<uint64_t>(cgroup_fd);
+        auto pid = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+        if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL)) return pid;
+    }
+#endif
     return static_cast<pid_t>(::syscall(SYS_clone, static_cast<unsigned long>(clone_flags) | SIGCHLD, nullptr,
                                         nullptr, nullptr, nullptr));
+}
+
+// Makes and configures the container's cgroups before the init exists. On a pure v2
+// placement (every controller in the one unified directory) returns that directory
+// open, for CLONE_INTO_CGROUP; otherwise an empty fd.
+Result<unique_fd> prepare_cgroups(const spec::Config &config, cgroups::Manager *manager) {
+    if (manager == nullptr) return unique_fd{};
+    OCRT_TRY(manager->create());
+    OCRT_TRY(manager->apply(cgroups::create_resources(config)));
+    const auto &dirs = manager->placement().dirs;
+    auto unified = dirs.find(cgroups::kUnifiedKey);
+    if (unified == dirs.end()) return unique_fd{};
+    for (const auto &[controller, dir] : dirs)
+        if (dir != unified->second) return unique_fd{};
+    int fd = ::open(unified->second.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    // Without it the parent still places the init through cgroup.procs.
+    return unique_fd(fd);
 }
 
 Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOptions &options,
@@ -78,14 +123,16 @@ Result<LaunchedInit> spawn_and_drive(const spec::Config &config, const LaunchOpt
     ChannelPair pair = OCRT_TRY(make_channel_pair(first_private_fd));
     SubreaperScope subreaper;
     if (plan.needs_second_fork) OCRT_TRY(subreaper.activate());
+    unique_fd cgroup_dir = OCRT_TRY(prepare_cgroups(config, options.cgroups));
     pid_t parent_pid = ::getpid();
-    pid_t pid = clone_into_namespaces(plan.clone_flags);
+    pid_t pid = clone_into_namespaces(plan.clone_flags, cgroup_dir.get());
     if (pid < 0) {
         int err = errno;
         return Error(err, "clone container init");
     }
     if (pid == 0) {
         pair.parent.close();
+        cgroup_dir.reset();
         ChildContext ctx{config, options, plan, kernel, std::move(pair.child), std::move(listener), parent_pid};
         ctx.seccomp = seccomp;
         run_child(ctx);

@@ -6,7 +6,6 @@
 
 #include <ocrt/hooks/runner.hpp>
 
-#include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/init/sequence.hpp>
 #include <ocrt/linux/oom_score.hpp>
 #include <ocrt/linux/userns.hpp>
@@ -35,11 +34,10 @@ Result<void> pass_seccomp_fd(pid_t pid, const Message &msg, const spec::Config &
     return send_to_seccomp_listener(seccomp->listener_path, state, msg.fd.get());
 }
 
-// The init joins its cgroups while it still waits for Continue, so no user code
-// ever runs outside them.
-Result<void> place_in_cgroups(pid_t pid, const spec::Config &config, cgroups::Manager &cgroups) {
-    OCRT_TRY(cgroups.create());
-    OCRT_TRY(cgroups.apply(cgroups::create_resources(config)));
+// The init joins its cgroups (made and configured by launch_init before the clone)
+// while it still waits for Continue, so no user code ever runs outside them. On pure
+// v2 the clone already put it there (CLONE_INTO_CGROUP); writing it again is harmless.
+Result<void> place_in_cgroups(pid_t pid, cgroups::Manager &cgroups) {
     return cgroups.place(pid);
 }
 
@@ -67,7 +65,7 @@ Result<void> run_protocol(ChildGuard &guard, ParentChannel &channel, const spec:
     // Before the init runs on: everything it forks and execs inherits the score.
     if (config.process && config.process->oom_score_adj)
         OCRT_TRY(os::set_oom_score_adj(guard.pid(), *config.process->oom_score_adj, kernel));
-    if (options && options->cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), config, *options->cgroups));
+    if (options && options->cgroups) OCRT_TRY(place_in_cgroups(guard.pid(), *options->cgroups));
     OCRT_TRY(channel.send(MsgType::Continue));
     bool terminal = config.process && config.process->terminal;
     ExpectedSequence sequence({.new_user = plan.new_user,

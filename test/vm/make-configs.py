@@ -78,3 +78,19 @@ def with_device_rules(config):
 
 variant("devices-default", ["/bin/sleep", "30"], with_mknod)
 variant("devices-rules", ["/bin/sleep", "30"], with_device_rules)
+
+
+def with_small_memory(config):
+    # 32 MB and no swap: an 80 MB allocation is OOM-killed (events reports it).
+    config["linux"]["cgroupsPath"] = "/ocrt-vm/oom"
+    config["linux"]["resources"] = {"memory": {"limit": 33554432, "swap": 33554432}}
+
+
+variant("oom", ["/bin/sleep", "60"], with_small_memory)
+
+
+def with_own_cgroup(config):
+    config["linux"]["cgroupsPath"] = "/ocrt-vm/intocg"
+
+
+variant("intocg", ["/bin/sleep", "60"], with_own_cgroup)

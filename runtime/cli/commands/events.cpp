@@ -1,14 +1,20 @@
 // ocrt events [--stats] [--interval DUR] <id>: the container's cgroup statistics as
 // runc prints them, {"type":"stats","id":...,"data":{...}}: once with --stats, else
-// one line every interval until the container stops.
+// one line every interval until the container stops, with {"type":"oom","id":...}
+// as soon as the kernel OOM-kills a process in the container's memory cgroup.
 #include "commands.hpp"
 #include "output.hpp"
 
 #include <ocrt/cli/command_flags.hpp>
 #include <ocrt/container/cgroup_commands.hpp>
 
+#include <poll.h>
 #include <time.h>
 
+#include <cerrno>
+#include <optional>
+
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -41,6 +47,12 @@ Result<double> parse_duration_seconds(const std::string &text) {
     return total;
 }
 
+double monotonic_ms() {
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<double>(now.tv_sec) * 1000 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
 Result<std::string> stats_line(const std::string &root, const std::string &id) {
     nlohmann::ordered_json data = OCRT_TRY(container::stats(root, id));
     nlohmann::ordered_json event = {{"type", "stats"}, {"id", id}, {"data", std::move(data)}};
@@ -57,9 +69,26 @@ Result<int> run_events(const Invocation &call) {
     }
     // The first report also checks the container is running; afterwards its end is the end of the stream.
     OCRT_TRY(write_stdout(OCRT_TRY(stats_line(call.globals.root, id))));
+    // No memory cgroup (cgroups disabled): stats only.
+    std::optional<cgroups::OomWatch> oom;
+    if (auto watch = container::watch_oom(call.globals.root, id)) oom.emplace(std::move(*watch));
+    const std::string oom_line = nlohmann::ordered_json{{"type", "oom"}, {"id", id}}.dump() + "\n";
+    const double interval_ms = interval * 1000;
+    double next_stats = monotonic_ms() + interval_ms;
     for (;;) {
-        timespec delay{static_cast<time_t>(interval), static_cast<long>(std::fmod(interval, 1.0) * 1e9)};
-        ::nanosleep(&delay, nullptr);
+        double wait = next_stats - monotonic_ms();
+        if (wait > 0) {
+            pollfd watched{oom ? oom->fd() : -1, POLLIN, 0};
+            int ready = ::poll(&watched, 1, static_cast<int>(std::ceil(std::min(wait, 3.6e6))));
+            if (ready < 0 && errno != EINTR) return Error(errno, "poll");
+            if (ready > 0 && oom) {
+                auto kills = oom->consume();
+                if (!kills) oom.reset();  // the cgroup is gone; the next stats report ends the stream
+                else if (*kills > 0) OCRT_TRY(write_stdout(oom_line));
+            }
+            continue;
+        }
+        next_stats += interval_ms;
         auto line = stats_line(call.globals.root, id);
         if (!line) return 0;
         OCRT_TRY(write_stdout(*line));

@@ -127,6 +127,37 @@ has "$out" "r /dev/zero ok" "devices: after update, the filter made at create st
 has "$out" "w /x EPERM" "devices: after update, the configured deny still applies"
 ocrt delete --force vm-devrules && ok "devices: delete with rules" || not_ok "devices: delete with rules"
 
+# cgroup v2 OOM kills: `events` streams {"type":"oom","id":...} (inotify on memory.events),
+# events --stats counts them in memory.oom_kill.
+use oom
+(cd "$bundle" && ocrt run -d vm-oom) && ok "v2: run -d with a 32 MB memory limit" || not_ok "v2: run -d with a 32 MB memory limit"
+ocrt events --interval 1s vm-oom >/tmp/vm-events.out 2>&1 &
+events_pid=$!
+for i in $(seq 50); do grep -q '"type":"stats"' /tmp/vm-events.out && break; sleep 0.2; done
+ocrt exec vm-oom sh -c 'a=$(head -c 83886080 /dev/zero | tr "\\0" x); echo survived ${#a}' >/tmp/vm-oom.out 2>&1; rc=$?
+check_eq 137 "$rc" "v2: the exec'd allocation is OOM-killed"
+for i in $(seq 50); do grep -q '"type":"oom"' /tmp/vm-events.out && break; sleep 0.2; done
+check_eq '{"type":"oom","id":"vm-oom"}' "$(grep '"type":"oom"' /tmp/vm-events.out | head -n 1)" "v2: events prints runc's oom line"
+kill $events_pid 2>/dev/null
+case "$(ocrt events --stats vm-oom 2>&1)" in *'"oom_kill":'[1-9]*) ok "v2: events --stats memory.oom_kill counts the kill" ;;
+    *) not_ok "v2: events --stats memory.oom_kill counts the kill" "$(ocrt events --stats vm-oom 2>&1)" ;; esac
+ocrt delete --force vm-oom && ok "v2: delete --force after an OOM kill" || not_ok "v2: delete --force after an OOM kill"
+[ -d /sys/fs/cgroup/ocrt-vm/oom ] && not_ok "v2: delete removes the OOM container's cgroup" || ok "v2: delete removes the OOM container's cgroup"
+
+# clone3(CLONE_INTO_CGROUP): the init starts life in its own cgroup. ocrt create runs
+# alone in a cgroup at pids.max=1, where a clone charged to that cgroup fails (EAGAIN).
+use intocg
+runner=/sys/fs/cgroup/ocrt-vm-runner
+echo +pids >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+mkdir -p $runner
+(cd "$bundle" && sh -c "echo \$\$ >$runner/cgroup.procs && echo 1 >$runner/pids.max && exec /usr/sbin/ocrt --root $root create vm-intocg") >/tmp/vm-intocg.out 2>&1; rc=$?
+check_eq 0 "$rc" "v2: create from a cgroup at its pids.max (the init is cloned into its own cgroup)"
+pid=$(field vm-intocg pid)
+check_eq "0::/ocrt-vm/intocg" "$(cat /proc/$pid/cgroup 2>&1)" "v2: /proc/<init>/cgroup right after create"
+ocrt delete --force vm-intocg && ok "v2: delete --force the clone3 container" || not_ok "v2: delete --force the clone3 container"
+rmdir $runner 2>/dev/null
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: no cgroup left after the clone3 container" || ok "v2: no cgroup left after the clone3 container"
+
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"
 echo "VMTEST-SUMMARY passed=$passed failed=$failed"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ocrt/base/result.hpp>
+#include <ocrt/cgroups/oom_watch.hpp>
 #include <ocrt/spec/config.hpp>
 
 #include <nlohmann/json.hpp>
@@ -27,5 +28,8 @@ Result<void> update(const std::string &root, const std::string &id, const spec::
                     const std::string &resources_json);
 // runc's stats "data" object; a stopped container: "container with id <id> is not running".
 Result<nlohmann::ordered_json> stats(const std::string &root, const std::string &id);
+// Watches the running container's memory cgroup for OOM kills (events); ENOENT
+// when it has none.
+Result<cgroups::OomWatch> watch_oom(const std::string &root, const std::string &id);
 
 }  // namespace ocrt::container

@@ -36,8 +36,9 @@ struct LaunchOptions {
     int preserve_fds = 0;
     std::string console_socket; // sent the master by the container layer (create.cpp), not here
     std::vector<DetachedMount> detached_mounts;  // e.g. the sd_notify directory at /run/notify
-    // The init joins these cgroups (made and configured first) before Continue;
-    // null: no cgroup. The caller removes them again when launch fails.
+    // Made and configured before the clone; the init joins them before Continue (on
+    // pure v2 at the clone itself, CLONE_INTO_CGROUP); null: no cgroup. The caller
+    // removes them again when launch fails.
     cgroups::Manager *cgroups = nullptr;
 };
 
