@@ -94,3 +94,23 @@ def with_own_cgroup(config):
 
 
 variant("intocg", ["/bin/sleep", "60"], with_own_cgroup)
+
+
+# The systemd guest (run-systemd.sh): cgroupfs under a slice-like path, and a systemd
+# "slice:prefix:name" path for the driver that is not there yet.
+def in_slice(config):
+    config["linux"]["cgroupsPath"] = "/ocrt.slice/vm-slice"
+    config["linux"]["resources"] = {"memory": {"limit": 33554432}, "pids": {"limit": 20}}
+
+
+def hello_in_slice(config):
+    config["linux"]["cgroupsPath"] = "/ocrt.slice/sd-hello"
+
+
+def systemd_path(config):
+    config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sd"
+
+
+variant("hello-slice", ["/bin/sh", "-c", "echo hello from $(hostname)"], hello_in_slice)
+variant("slice", ["/bin/sleep", "60"], in_slice)
+variant("sd-path", ["/bin/sleep", "60"], systemd_path)

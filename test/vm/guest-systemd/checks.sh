@@ -1,0 +1,75 @@
+#!/bin/sh
+# Runs in the systemd guest (Debian, systemd as PID 1, pure cgroup v2) as a oneshot
+# unit: drives ocrt with the cgroupfs driver as a user would and reports one
+# "ok - " / "not ok - " line per check, then "VMTEST-SUMMARY passed=N failed=M".
+passed=0
+failed=0
+root=/run/ocrt-vm
+bundle=/run/ocrt-vm-bundle
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; }
+check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
+use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
+ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
+field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
+
+# The per-run disk is read-only; ocrt writes nothing into a bundle, but copy it to be free.
+cp -a /vmtest/bundle "$bundle"
+
+check_eq systemd "$(cat /proc/1/comm)" "PID 1 is systemd"
+check_eq cgroup2 "$(awk '$2 == "/sys/fs/cgroup" {print $3}' /proc/mounts)" "/sys/fs/cgroup is cgroup2 (pure v2 under systemd)"
+case "$(cat /proc/self/cgroup)" in 0::/system.slice/*) ok "the checks run in a systemd unit's cgroup" ;;
+    *) not_ok "the checks run in a systemd unit's cgroup" "$(cat /proc/self/cgroup)" ;; esac
+
+use hello-slice
+out=$(cd "$bundle" && ocrt run sd-hello 2>&1); rc=$?
+check_eq 0 "$rc" "run exits 0 under systemd (cgroupsPath /ocrt.slice/sd-hello)"
+check_eq "hello from ocrt" "$out" "run prints the container's output"
+[ -d /sys/fs/cgroup/ocrt.slice/sd-hello ] && not_ok "run removes its cgroup" || ok "run removes its cgroup"
+
+# Not a check yet (known gap, reported): the default cgroupsPath is relative to our own
+# cgroup, here a systemd service's, which holds this shell.
+use hello
+own=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
+out=$(cd "$bundle" && ocrt run sd-default 2>&1); rc=$?
+echo "GUEST: note: run with the default cgroupsPath under $own: rc=$rc: $out"
+echo "GUEST: note: $own/cgroup.type=$(cat $own/cgroup.type) subtree_control='$(cat $own/cgroup.subtree_control)' leftover=$(ls -d $own/sd-default 2>/dev/null) type=$(cat $own/sd-default/cgroup.type 2>/dev/null)"
+ocrt delete --force sd-default >/dev/null 2>&1; rmdir $own/sd-default 2>/dev/null
+
+# create/start/kill/delete with a cgroupsPath under a slice-like path.
+use slice
+cg=/sys/fs/cgroup/ocrt.slice/vm-slice
+(cd "$bundle" && ocrt create sd-slice) && ok "create with cgroupsPath /ocrt.slice/vm-slice" || not_ok "create with cgroupsPath /ocrt.slice/vm-slice"
+check_eq created "$(field sd-slice status)" "state after create"
+pid=$(field sd-slice pid)
+check_eq "0::/ocrt.slice/vm-slice" "$(cat /proc/$pid/cgroup 2>&1)" "the init is in /ocrt.slice/vm-slice"
+check_eq 33554432 "$(cat $cg/memory.max 2>&1)" "memory.max in the container's cgroup"
+check_eq 20 "$(cat $cg/pids.max 2>&1)" "pids.max in the container's cgroup"
+ocrt start sd-slice && ok "start" || not_ok "start"
+check_eq running "$(field sd-slice status)" "state after start"
+ocrt kill sd-slice KILL && ok "kill" || not_ok "kill"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do [ "$(field sd-slice status)" = stopped ] && break; sleep 0.2; done
+check_eq stopped "$(field sd-slice status)" "state after kill"
+ocrt delete sd-slice && ok "delete" || not_ok "delete"
+[ -d $cg ] && not_ok "delete removes the container's cgroup" || ok "delete removes the container's cgroup"
+[ -e "$root/sd-slice" ] && not_ok "delete removes the state dir" || ok "delete removes the state dir"
+[ -n "$pid" ] && [ -d "/proc/$pid" ] && not_ok "no process left after delete" || ok "no process left after delete"
+failed_units=$(systemctl list-units --failed --no-legend 2>&1)
+check_eq "" "$failed_units" "systemd answers and reports no failed unit after the container"
+
+# The systemd driver is not there yet: refused clearly, nothing left behind.
+use sd-path
+out=$(cd "$bundle" && ocrt --cgroup-manager=systemd create sd-driver 2>&1); rc=$?
+[ "$rc" -ne 0 ] && ok "--cgroup-manager=systemd fails" || not_ok "--cgroup-manager=systemd fails" "rc=$rc"
+case "$out" in *"systemd cgroup manager is not supported yet"*) ok "--cgroup-manager=systemd says it is not supported yet" ;;
+    *) not_ok "--cgroup-manager=systemd says it is not supported yet" "$out" ;; esac
+[ -e "$root/sd-driver" ] && not_ok "no state dir after the refused systemd driver" || ok "no state dir after the refused systemd driver"
+left=$(find /sys/fs/cgroup -name '*vm-sd*' 2>/dev/null)
+check_eq "" "$left" "no cgroup after the refused systemd driver"
+systemctl list-units --all 'ocrt*' --no-legend 2>/dev/null | grep -q . && not_ok "no systemd unit after the refused systemd driver" "$(systemctl list-units --all 'ocrt*' --no-legend)" ||
+    ok "no systemd unit after the refused systemd driver"
+
+leftover=$(ls "$root" 2>/dev/null | wc -l)
+check_eq 0 "$leftover" "no state dirs are left in --root"
+echo "VMTEST-SUMMARY passed=$passed failed=$failed"
