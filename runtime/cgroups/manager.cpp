@@ -58,7 +58,12 @@ Result<Placement> resolve_cgroupfs_placement(const HostLayout &host, const std::
     std::set<std::string> seen;
     auto own_cgroup = [&](const std::string &key) {
         auto found = own.find(key);
-        return found == own.end() ? std::string("/") : found->second;
+        std::string cgroup = found == own.end() ? std::string("/") : found->second;
+        // cgroup v2 has no internal processes: our own cgroup (a systemd service's,
+        // with its shell in it) cannot get controllers for a child, so relative
+        // paths go below its parent, as runc does; never change the caller's cgroup.
+        if (key.empty() && cgroup != "/") cgroup = parent_directory(cgroup);
+        return cgroup;
     };
     for (const Hierarchy &hierarchy : host.hierarchies) {
         std::string key = hierarchy.unified ? "" : hierarchy.controllers.front();

@@ -101,6 +101,28 @@ TEST_CASE("placement: every hierarchy's directory, the missing ones to make, rel
     CHECK(placement->created == created);
 }
 
+TEST_CASE("placement on cgroup v2: relative paths go below the parent of our own cgroup, never into it") {
+    // Under systemd ocrt runs in a service's cgroup that holds processes; v2 allows no
+    // controllers for a child of such a cgroup (and must not change the caller's).
+    HostLayout host;
+    host.mode = HostMode::Unified;
+    host.hierarchies = {{"/cg", "/", {"memory", "pids"}, true}};
+    FakeFiles fs;
+    for (const char *d : {"/cg", "/cg/system.slice", "/cg/system.slice/ctr.service"}) fs.dirs.insert(d);
+    std::map<std::string, std::string> own = {{"", "/system.slice/ctr.service"}};
+    auto relative = resolve_cgroupfs_placement(host, own, "", "ctr1", fs);
+    REQUIRE(relative);
+    CHECK(relative->dirs.at(kUnifiedKey) == "/cg/system.slice/ctr1");
+    CHECK(relative->created == std::vector<std::string>{"/cg/system.slice/ctr1"});
+    auto absolute = resolve_cgroupfs_placement(host, own, "/ocrt.slice/ctr1", "ctr1", fs);
+    REQUIRE(absolute);
+    CHECK(absolute->dirs.at(kUnifiedKey) == "/cg/ocrt.slice/ctr1");
+    // In the root cgroup (a guest's init, a container) the root is the base.
+    auto at_root = resolve_cgroupfs_placement(host, {{"", "/"}}, "pod/ctr1", "ctr1", fs);
+    REQUIRE(at_root);
+    CHECK(at_root->dirs.at(kUnifiedKey) == "/cg/pod/ctr1");
+}
+
 TEST_CASE("create makes the directories, gives new cpusets their parent's cpus and mems, passes hugetlb down") {
     FakeFiles fs = host_files();
     auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/ctr", "id", fs);

@@ -1,6 +1,7 @@
 // linux.cgroupsPath (config-linux.md "Cgroups Path") for the cgroupfs drivers. Pure.
 //   "/a/b"  absolute: from the root of every hierarchy
-//   "a/b"   relative: below the cgroup ocrt itself runs in, per hierarchy (as runc does)
+//   "a/b"   relative: below the cgroup ocrt itself runs in, per v1 hierarchy; on cgroup v2
+//           below its parent (no internal processes: as runc does)
 //   ""      the relative path "<id>"
 // A path whose ".." would climb above its base, or that names the base itself, is refused.
 #pragma once
