@@ -60,14 +60,19 @@ check_view() {  # WHAT ROOT ACCESS: assertions on $OUT of one run
     assert_eq "$want" "$(field write)" "$what: writing pids.max is ${want/ok/allowed}"
 }
 
-run_view() {  # NAME CGROUPNS(0|1) MOUNT-OPTIONS-PYTHON-LIST
-    local name=$1 cgns=$2 options=$3
+run_view() {  # NAME CGROUPNS(0|1) MOUNT-OPTIONS-PYTHON-LIST [USERNS(0|1)]
+    local name=$1 cgns=$2 options=$3 userns=${4:-0}
     id=$(new_id "$name")
     bundle=$(make_bundle "$name" sh -c "$script") || exit 1
+    [ "$userns" = 1 ] && chown -R 100000:100000 "$bundle/rootfs"
     edit_config "$bundle" "c['linux']['cgroupsPath'] = '/$PREFIX/$id'
 c['linux']['resources'] = {'memory': {'limit': 33554432}, 'pids': {'limit': 77}}
 c['mounts'].append({'destination': '/sys/fs/cgroup', 'type': 'cgroup', 'source': 'cgroup', 'options': $options})
-if $cgns: c['linux']['namespaces'].append({'type': 'cgroup'})"
+if $cgns: c['linux']['namespaces'].append({'type': 'cgroup'})
+if $userns:
+    c['linux']['namespaces'].append({'type': 'user'})
+    c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+    c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
     assert_ok "$name: run a container with a cgroup mount" ocrt run --bundle "$bundle" "$id"
 }
 
@@ -78,6 +83,9 @@ run_view cgns 1 "$ro"
 check_view "cgroup namespace" "/" ro
 run_view cgns-rw 1 '["nosuid", "noexec", "nodev", "relatime", "rw"]'
 check_view "cgroup namespace, rw" "/" rw
+# A user namespace may not mount a v1 hierarchy afresh: the container's directories are bound.
+run_view userns 1 "$ro" 1
+check_view "user and cgroup namespaces" "/" ro
 assert_eq "max" "$(cat $CG/pids/$PREFIX/sibling-$$/pids.max)" "the rw container did not write the host's sibling cgroup"
 
 itest_finish
