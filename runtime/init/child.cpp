@@ -1,11 +1,13 @@
 // The init's stages from the clone to Ready, one function per stage. The order is
 // the one drawn in sync.hpp; every stage records itself in ctx.stage so the single
 // Error the child reports names where it failed.
+#include "cgroup_view.hpp"
 #include "child.hpp"
 #include "hook_state.hpp"
 #include "identity.hpp"
 #include "seccomp_setup.hpp"
 
+#include <ocrt/cgroups/manager.hpp>
 #include <ocrt/hooks/runner.hpp>
 #include <ocrt/init/sequence.hpp>
 
@@ -149,8 +151,24 @@ Result<void> attach_detached_mounts(ChildContext &ctx) {
     return ok();
 }
 
+// The container's own cgroups for "cgroup" mounts; none without a cgroup manager
+// (the host's /sys/fs/cgroup is then bound as before).
+std::optional<os::CgroupView> container_cgroup_view(const ChildContext &ctx) {
+    if (!ctx.options.cgroups || ctx.options.cgroups->placement().dirs.empty()) return std::nullopt;
+    auto host = cgroups::detect_host();
+    if (!host) return std::nullopt;
+    bool own_namespace = ((ctx.plan.clone_flags | ctx.plan.unshare_flags) & CLONE_NEWCGROUP) != 0;
+    for (const auto &join : ctx.plan.joins)
+        if (join.type == spec::NamespaceType::Cgroup) own_namespace = true;
+    os::CgroupView view = make_cgroup_view(*host, ctx.options.cgroups->placement().dirs, own_namespace);
+    if (!view.pure_v2) view.symlinks = host_cgroup_symlinks();
+    return view;
+}
+
 Result<void> set_up_rootfs(ChildContext &ctx) {
     os::RootfsOptions rootfs{ctx.options.rootfs, ctx.options.no_pivot, ctx.options.bundle};
+    std::optional<os::CgroupView> cgroup_view = container_cgroup_view(ctx);
+    if (cgroup_view) rootfs.cgroups = &*cgroup_view;
     ctx.stage = Stage::Mounts;
     OCRT_TRY(os::prepare_rootfs(ctx.config, rootfs, ctx.kernel));
     OCRT_TRY(attach_detached_mounts(ctx));

@@ -117,11 +117,11 @@ Result<void> mount_bind(const spec::Mount &mount, const MountSpec &options, cons
     return bind_host_path(source, options, root, dest, *target, kernel);
 }
 
-// "cgroup" means the host's kind of hierarchy. With cgroup v2 that is one
-// cgroup2 mount; where the kernel refuses it (no cgroup namespace of our own)
-// or on a v1 host, the host's /sys/fs/cgroup is bound instead.
-Result<void> mount_cgroup(const spec::Mount &mount, MountSpec options, const std::string &dest, borrowed_fd root,
-                          Kernel &kernel) {
+// Without a view of the container's cgroups: "cgroup" means the host's kind of
+// hierarchy. With cgroup v2 that is one cgroup2 mount; where the kernel refuses it
+// (no cgroup namespace of our own) or on a v1 host, the host's /sys/fs/cgroup is bound.
+Result<void> mount_host_cgroups(const spec::Mount &mount, MountSpec options, const std::string &dest,
+                                borrowed_fd root, Kernel &kernel) {
     auto target = OCRT_TRY(fs::mkdir_all_in_root(root, dest, 0755));
     if (mount.type == "cgroup2" || host_is_cgroup2()) {
         auto mounted = kernel.mount("cgroup2", fs::fd_path(target), "cgroup2", options.flags, options.data);
@@ -134,6 +134,67 @@ Result<void> mount_cgroup(const spec::Mount &mount, MountSpec options, const std
     // them or the host's cgroups become writable (CVE-2023-25809).
     if (options.flags & MS_RDONLY) options.attr_set |= MOUNT_ATTR_RDONLY;
     return bind_host_path("/sys/fs/cgroup", options, root, dest, target, kernel);
+}
+
+// One hierarchy at dest: in a cgroup namespace a fresh mount (its root is the
+// container's cgroup); otherwise, or where the kernel refuses that (e.g. a v1
+// hierarchy from a user namespace), a bind of the container's own directory.
+Result<void> mount_hierarchy(const CgroupHierarchyView &view, bool own_namespace, const MountSpec &options,
+                             borrowed_fd root, const std::string &dest, Kernel &kernel) {
+    auto target = OCRT_TRY(fs::mkdir_all_in_root(root, dest, 0755));
+    const unsigned long flags = options.flags & ~(MS_BIND | MS_REC);
+    if (own_namespace) {
+        auto mounted = kernel.mount(view.fs_type, fs::fd_path(target), view.fs_type, flags, view.data);
+        if (mounted) return ok();
+        int code = mounted.error().code();
+        if ((code != EPERM && code != EBUSY) || view.own_dir.empty()) return mounted;
+    }
+    // No directory of its own in this hierarchy (a controller ocrt does not manage): left empty.
+    if (view.own_dir.empty()) return ok();
+    MountSpec bind;
+    bind.flags = flags | MS_BIND;
+    bind.clear_flags = options.clear_flags;
+    OCRT_TRY(kernel.mount(view.own_dir, fs::fd_path(target), "", MS_BIND, ""));
+    return finish_mount(bind, true, root, dest, kernel);
+}
+
+bool plain_name(const std::string &name) {
+    return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
+}
+
+// The container's own cgroups, as runc shows them. v1/hybrid: a tmpfs at dest with
+// one directory per host hierarchy (and the host's alias symlinks, cpu ->
+// cpu,cpuacct); pure v2 (or a "cgroup2" mount): the unified hierarchy at dest itself.
+Result<void> mount_own_cgroups(const spec::Mount &mount, MountSpec options, const std::string &dest,
+                               borrowed_fd root, const CgroupView &view, Kernel &kernel) {
+    if (view.pure_v2 || mount.type == "cgroup2") {
+        for (const CgroupHierarchyView &hierarchy : view.hierarchies) {
+            if (hierarchy.fs_type != "cgroup2") continue;
+            OCRT_TRY(mount_hierarchy(hierarchy, view.own_namespace, options, root, dest, kernel));
+            MountSpec rest = options;
+            rest.flags = 0;  // already on the mount
+            return finish_mount(rest, false, root, dest, kernel);
+        }
+        return Error(ENOENT, "the host has no cgroup2 hierarchy to mount at " + quoted(dest));
+    }
+    auto target = OCRT_TRY(fs::mkdir_all_in_root(root, dest, 0755));
+    const unsigned long tmpfs_flags = options.flags & ~(MS_RDONLY | MS_BIND | MS_REC);
+    OCRT_TRY(kernel.mount("tmpfs", fs::fd_path(target), "tmpfs", tmpfs_flags, "mode=755"));
+    for (const CgroupHierarchyView &hierarchy : view.hierarchies) {
+        if (!plain_name(hierarchy.name)) continue;
+        OCRT_TRY(mount_hierarchy(hierarchy, view.own_namespace, options, root, dest + "/" + hierarchy.name, kernel));
+    }
+    auto top = OCRT_TRY(fs::open_in_root(root, dest, O_PATH | O_DIRECTORY));
+    for (const auto &[link, points_to] : view.symlinks)
+        if (plain_name(link) && plain_name(points_to)) OCRT_TRY(kernel.symlinkat(points_to, top, link));
+    // Now the tmpfs itself takes ro and the other flags (the hierarchies have theirs).
+    return finish_mount(options, true, root, dest, kernel);
+}
+
+Result<void> mount_cgroup(const spec::Mount &mount, MountSpec options, const std::string &dest, borrowed_fd root,
+                          const CgroupView *view, Kernel &kernel) {
+    if (!view || view->hierarchies.empty()) return mount_host_cgroups(mount, options, dest, root, kernel);
+    return mount_own_cgroups(mount, options, dest, root, *view, kernel);
 }
 
 }  // namespace
@@ -149,7 +210,8 @@ Result<void> check_proc_destination(const std::string &dest, const std::string &
     return Error(EPERM, "mounting over " + quoted(dest) + " inside /proc is not allowed");
 }
 
-Result<void> mount_entry(const spec::Mount &mount, borrowed_fd root, const std::string &bundle, Kernel &kernel) {
+Result<void> mount_entry(const spec::Mount &mount, borrowed_fd root, const std::string &bundle, Kernel &kernel,
+                         const CgroupView *cgroups) {
     MountSpec options = parse_mount_options(mount.options);
     const std::string dest = fs::clean_path(mount.destination);
     if (options.idmap || options.recursive_idmap || !mount.uid_mappings.empty() || !mount.gid_mappings.empty())
@@ -160,7 +222,7 @@ Result<void> mount_entry(const spec::Mount &mount, borrowed_fd root, const std::
         options.flags |= MS_BIND;
         return mount_bind(mount, options, dest, bundle, root, kernel);
     }
-    if (mount.type == "cgroup" || mount.type == "cgroup2") return mount_cgroup(mount, options, dest, root, kernel);
+    if (mount.type == "cgroup" || mount.type == "cgroup2") return mount_cgroup(mount, options, dest, root, cgroups, kernel);
 
     const bool procfs_like = mount.type == "proc" || mount.type == "sysfs";
     auto target = procfs_like ? open_real_directory(root, dest, mount.type) : fs::mkdir_all_in_root(root, dest, 0755);

@@ -73,7 +73,7 @@ Result<void> prepare_rootfs(const spec::Config &config, const RootfsOptions &opt
 
     const std::string mount_label = config.linux_ ? config.linux_->mount_label : std::string();
     for (const auto &mount : config.mounts) {
-        if (auto done = mount_entry(with_mount_label(mount, mount_label), root, options.bundle, kernel); !done) {
+        if (auto done = mount_entry(with_mount_label(mount, mount_label), root, options.bundle, kernel, options.cgroups); !done) {
             std::string what = "mount " + quoted(mount.source.empty() ? mount.type : mount.source) + " to " +
                                quoted(mount.destination);
             return std::move(done).error().wrap(what);

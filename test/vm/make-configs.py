@@ -57,6 +57,28 @@ def with_limits(config):
 variant("limits", ["/bin/sleep", "30"], with_limits)
 
 
+# The "cgroup" mount of `ocrt spec` shows the container's own cgroup2 cgroup at
+# /sys/fs/cgroup: a fresh cgroup2 mount in its cgroup namespace, a bind without one.
+CGVIEW_SCRIPT = ("echo max=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); "
+                 "echo dirs=$(ls -d /sys/fs/cgroup/*/ 2>/dev/null | wc -l); "
+                 "while read -r _ _ _ root point opts rest; do if [ \"$point\" = /sys/fs/cgroup ]; then "
+                 "set -- ${rest#*- }; echo \"root=$root $1 ${opts%%,*}\"; fi; done </proc/self/mountinfo")
+
+
+def with_cgroup_view(path, cgroup_ns):
+    def edit(config):
+        config["linux"]["cgroupsPath"] = path
+        config["linux"]["resources"] = {"memory": {"limit": 41943040}, "pids": {"limit": 33}}
+        config["linux"]["namespaces"] = [ns for ns in config["linux"]["namespaces"] if ns["type"] != "cgroup"]
+        if cgroup_ns:
+            config["linux"]["namespaces"].append({"type": "cgroup"})
+    return edit
+
+
+variant("cgview-ns", ["/bin/sh", "-c", CGVIEW_SCRIPT], with_cgroup_view("/ocrt-vm/cgview-ns", True))
+variant("cgview-nons", ["/bin/sh", "-c", CGVIEW_SCRIPT], with_cgroup_view("/ocrt-vm/cgview-nons", False))
+
+
 # Device rules on cgroup v2 are an eBPF program. CAP_MKNOD, so that "m" is decided by
 # the filter alone. The defaults come after the configured rules (runc's order), so a
 # rule shows on a device outside them: c 1:200 (no driver: ENXIO once the filter lets

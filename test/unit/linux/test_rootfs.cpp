@@ -339,3 +339,79 @@ TEST_CASE("an existing node is kept only when it is the very device; a planted l
         CHECK_FALSE(ocrt::os::create_device(zero, *root, kernel));
     }
 }
+
+namespace {
+
+ocrt::os::CgroupView hybrid_view(bool own_namespace) {
+    ocrt::os::CgroupView view;
+    view.own_namespace = own_namespace;
+    view.hierarchies = {{"cpu,cpuacct", "/h/cpu,cpuacct/c1", "cgroup", "cpu,cpuacct"},
+                        {"rdma", "", "cgroup", "rdma"},
+                        {"unified", "/h/unified/c1", "cgroup2", ""}};
+    view.symlinks = {{"cpu", "cpu,cpuacct"}, {"evil", "../../etc"}};
+    return view;
+}
+
+}  // namespace
+
+TEST_CASE("cgroup mount, v1 hybrid without a cgroup namespace: tmpfs, the container's dirs bound, then ro") {
+    Fixture f;
+    f.config.mounts = {mount_of("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "ro"})};
+    ocrt::os::CgroupView view = hybrid_view(false);
+    f.options.cgroups = &view;
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::prepare_rootfs(f.config, f.options, kernel));
+    const std::string c = f.rootfs.path() + "/sys/fs/cgroup";
+    const unsigned long ro_remount = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID;
+    auto mounts = kernel.calls_of<MountCall>();
+    REQUIRE(mounts.size() == 8);
+    CHECK(mounts[2] == MountCall{"tmpfs", c, "tmpfs", MS_NOSUID, "mode=755"});
+    CHECK(mounts[3] == MountCall{"/h/cpu,cpuacct/c1", c + "/cpu,cpuacct", "", MS_BIND, ""});
+    CHECK(mounts[4] == MountCall{"", c + "/cpu,cpuacct", "", ro_remount, ""});
+    CHECK(mounts[5] == MountCall{"/h/unified/c1", c + "/unified", "", MS_BIND, ""});
+    // The host's hierarchy without a directory of the container stays an empty directory.
+    CHECK(is_dir(c + "/rdma"));
+    CHECK(mounts[6] == MountCall{"", c + "/unified", "", ro_remount, ""});
+    CHECK(mounts[7] == MountCall{"", c, "", ro_remount, ""});
+    // Only plain names: a link target with a slash is not made.
+    std::vector<FakeKernel::SymlinkatCall> links;
+    for (const auto &link : kernel.calls_of<FakeKernel::SymlinkatCall>())
+        if (link.dir == c) links.push_back(link);
+    CHECK(links == std::vector<FakeKernel::SymlinkatCall>{{"cpu,cpuacct", c, "cpu"}});
+}
+
+TEST_CASE("cgroup mount in a cgroup namespace: fresh mounts of each hierarchy; pure v2: cgroup2 at the destination") {
+    Fixture f;
+    f.config.mounts = {mount_of("/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "ro"})};
+    ocrt::os::CgroupView view = hybrid_view(true);
+    f.options.cgroups = &view;
+    FakeKernel kernel;
+    REQUIRE(ocrt::os::prepare_rootfs(f.config, f.options, kernel));
+    const std::string c = f.rootfs.path() + "/sys/fs/cgroup";
+    auto mounts = kernel.calls_of<MountCall>();
+    REQUIRE(mounts.size() == 7);
+    CHECK(mounts[3] == MountCall{"cgroup", c + "/cpu,cpuacct", "cgroup", MS_RDONLY | MS_NOSUID, "cpu,cpuacct"});
+    CHECK(mounts[4] == MountCall{"cgroup", c + "/rdma", "cgroup", MS_RDONLY | MS_NOSUID, "rdma"});
+    CHECK(mounts[5] == MountCall{"cgroup2", c + "/unified", "cgroup2", MS_RDONLY | MS_NOSUID, ""});
+
+    Fixture g;
+    g.config.mounts = f.config.mounts;
+    ocrt::os::CgroupView v2;
+    v2.pure_v2 = true;
+    v2.hierarchies = {{"", "/h/c1", "cgroup2", ""}};
+    g.options.cgroups = &v2;
+    FakeKernel without_ns;
+    REQUIRE(ocrt::os::prepare_rootfs(g.config, g.options, without_ns));
+    const std::string d = g.rootfs.path() + "/sys/fs/cgroup";
+    CHECK(without_ns.calls_of<MountCall>() ==
+          std::vector<MountCall>{{"", "/", "", MS_SLAVE | MS_REC, ""},
+                                 {g.rootfs.path(), g.rootfs.path(), "", MS_BIND | MS_REC, ""},
+                                 {"/h/c1", d, "", MS_BIND, ""},
+                                 {"", d, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, ""}});
+    v2.own_namespace = true;
+    FakeKernel with_ns;
+    REQUIRE(ocrt::os::prepare_rootfs(g.config, g.options, with_ns));
+    auto fresh = with_ns.calls_of<MountCall>();
+    REQUIRE(fresh.size() == 3);
+    CHECK(fresh[2] == MountCall{"cgroup2", d, "cgroup2", MS_RDONLY | MS_NOSUID, ""});
+}

@@ -158,6 +158,23 @@ ocrt delete --force vm-intocg && ok "v2: delete --force the clone3 container" ||
 rmdir $runner 2>/dev/null
 [ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: no cgroup left after the clone3 container" || ok "v2: no cgroup left after the clone3 container"
 
+# The "cgroup" mount at /sys/fs/cgroup shows the container's own cgroup (its limits, no
+# other cgroup), read-only: a fresh cgroup2 in a cgroup namespace, else a bind of its directory.
+mkdir -p /sys/fs/cgroup/ocrt-vm-sibling
+for mode in ns nons; do
+    use cgview-$mode
+    out=$(cd "$bundle" && ocrt run vm-cgview-$mode 2>&1); rc=$?
+    check_eq 0 "$rc" "v2 cgroup mount ($mode): run"
+    check_eq 41943040 "$(echo "$out" | sed -n 's/^max=//p')" "v2 cgroup mount ($mode): /sys/fs/cgroup/memory.max is the container's limit"
+    check_eq 33 "$(echo "$out" | sed -n 's/^pids=//p')" "v2 cgroup mount ($mode): /sys/fs/cgroup/pids.max is the container's limit"
+    check_eq 0 "$(echo "$out" | sed -n 's/^dirs=//p')" "v2 cgroup mount ($mode): no other cgroup is visible"
+    want="/ cgroup2 ro"
+    [ $mode = nons ] && want="/ocrt-vm/cgview-nons cgroup2 ro"
+    check_eq "$want" "$(echo "$out" | sed -n 's/^root=//p')" "v2 cgroup mount ($mode): mountinfo root, type and ro"
+done
+rmdir /sys/fs/cgroup/ocrt-vm-sibling
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: no cgroup left after the cgroup mount containers" || ok "v2: no cgroup left after the cgroup mount containers"
+
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"
 echo "VMTEST-SUMMARY passed=$passed failed=$failed"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ocrt/base/kernel.hpp>
+#include <ocrt/linux/mounts.hpp>
 #include <ocrt/spec/config.hpp>
 
 #include <string>
@@ -12,6 +13,7 @@ struct RootfsOptions {
     std::string rootfs;     // absolute host path of root.path
     bool no_pivot = false;  // --no-pivot: MS_MOVE + chroot instead of pivot_root
     std::string bundle;     // absolute; relative bind-mount sources are relative to it (empty: to the cwd)
+    const CgroupView *cgroups = nullptr;  // the container's cgroups for "cgroup" mounts (mounts.hpp)
 };
 
 // In the new mount namespace, before pivot_root: make / private (or rootfsPropagation),
