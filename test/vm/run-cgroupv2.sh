@@ -23,27 +23,9 @@ skip() { echo "SKIP: vm-cgroupv2: $*"; exit 77; }
 [ -x "$OCRT" ] || skip "no ocrt binary at \"$OCRT\""
 [ -x "$OCRT_PROBE" ] || skip "no static ocrt-probe (this machine cannot link statically)"
 
-# Debian packages only; idempotent.
-need=()
-for p in qemu-system-x86 busybox-static cpio kmod; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if ((${#need[@]})); then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") \
-        >/dev/null 2>&1 || skip "cannot install ${need[*]}"
-fi
-
-# The kernel: downloaded and unpacked, never installed on the host.
-mkdir -p "$cache"
-kpkg=$(apt-cache depends "linux-image-$flavour" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
-[ -n "$kpkg" ] || skip "no linux-image-$flavour package known to apt"
-kver=${kpkg#linux-image-}
-kdir=$cache/$kpkg
-if [ ! -f "$kdir/boot/vmlinuz-$kver" ]; then
-    (cd "$cache" && apt-get download "$kpkg" >/dev/null 2>&1) || skip "cannot download $kpkg"
-    dpkg -x "$cache/${kpkg}"_*.deb "$kdir.tmp" && mv "$kdir.tmp" "$kdir" || skip "cannot unpack $kpkg"
-    rm -f "$cache/${kpkg}"_*.deb
-fi
+source "$here/vm-lib.sh"
+vm_install_packages qemu-system-x86 busybox-static cpio kmod
+vm_fetch_kernel
 
 work=$(mktemp -d /var/tmp/ocrt-vm.XXXXXX)
 trap 'rm -rf "$work"' EXIT

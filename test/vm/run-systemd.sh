@@ -26,27 +26,9 @@ fail() { echo "FAIL: vm-systemd: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || skip "needs root"
 [ -x "$OCRT" ] || skip "no ocrt binary at \"$OCRT\""
 
-# Debian packages only; idempotent.
-need=()
-for p in qemu-system-x86 busybox-static cpio kmod debootstrap e2fsprogs; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if ((${#need[@]})); then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}") \
-        >/dev/null 2>&1 || skip "cannot install ${need[*]}"
-fi
-
-# The kernel: downloaded and unpacked, never installed on the host (as run-cgroupv2.sh).
-mkdir -p "$cache"
-kpkg=$(apt-cache depends "linux-image-$flavour" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
-[ -n "$kpkg" ] || skip "no linux-image-$flavour package known to apt"
-kver=${kpkg#linux-image-}
-kdir=$cache/$kpkg
-if [ ! -f "$kdir/boot/vmlinuz-$kver" ]; then
-    (cd "$cache" && apt-get download "$kpkg" >/dev/null 2>&1) || skip "cannot download $kpkg"
-    dpkg -x "$cache/${kpkg}"_*.deb "$kdir.tmp" && mv "$kdir.tmp" "$kdir" || skip "cannot unpack $kpkg"
-    rm -f "$cache/${kpkg}"_*.deb
-fi
+source "$here/vm-lib.sh"
+vm_install_packages qemu-system-x86 busybox-static cpio kmod debootstrap e2fsprogs
+vm_fetch_kernel
 
 # The root image, built once per package list. The fstab is part of the key: it mounts
 # the per-run disk at /vmtest.
