@@ -9,6 +9,7 @@
 #include <ocrt/base/fs.hpp>
 #include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
+#include <ocrt/container/inherited_fds.hpp>
 #include <ocrt/container/pid_file.hpp>
 #include <ocrt/init/exec.hpp>
 #include <ocrt/spec/load.hpp>
@@ -166,6 +167,8 @@ Result<void> check_exec_process(const spec::Process &process) {
 
 Result<int> exec(const ExecOptions &options) {
     OCRT_TRY(validate_id(options.id));
+    // Before ocrt opens anything of its own that could land in the preserved range.
+    OCRT_TRY(check_inherited_fds(0, options.preserve_fds));
     ContainerDir dir = OCRT_TRY(open_container_dir(options.root, options.id, /*lock=*/false));
     Record record = OCRT_TRY(dir.read_record());
     OCRT_TRY(check_status(detail::live_status(dir, record), options.ignore_paused));

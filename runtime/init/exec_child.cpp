@@ -354,16 +354,6 @@ Result<pid_t> drive_exec(pid_t child, ParentChannel &channel, const spec::Config
     return process;
 }
 
-Result<void> check_preserved_fds(int preserve_fds) {
-    for (int i = 0; i < preserve_fds; ++i) {
-        if (::fcntl(3 + i, F_GETFD) >= 0) continue;
-        int err = errno;
-        return Error(err, "unable to stat preserved-fd " + std::to_string(i) + " (of " +
-                              std::to_string(preserve_fds) + ")");
-    }
-    return ok();
-}
-
 }  // namespace
 
 std::vector<std::string_view> joinable_namespace_names() {
@@ -388,7 +378,6 @@ int namespaces_to_join(const std::vector<NamespaceId> &target, const std::vector
 Result<pid_t> launch_exec(const spec::Config &config, const spec::Process &process, const ExecLaunchOptions &options) {
     if (options.preserve_fds < 0) return Error("invalid preserve-fds " + std::to_string(options.preserve_fds));
     if (process.terminal && options.console_master == nullptr) return Error("a terminal needs a place for its pty master");
-    OCRT_TRY(check_preserved_fds(options.preserve_fds));
     // A label the host cannot apply fails before anything is forked.
     OCRT_TRY(os::check_exec_lsm_requests(process, os::detect_lsm_support()));
     os::ExecAffinity affinity = OCRT_TRY(os::exec_affinity(process));

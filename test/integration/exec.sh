@@ -115,6 +115,10 @@ assert_eq "0,1,2" "$(sed -n 's/^fds=//p' "$ITEST_TMP/fds.out")" "leaked fds 7 an
     >"$ITEST_TMP/fds.out" 2>&1 </dev/null
 assert_eq "0,1,2,3" "$(sed -n 's/^fds=//p' "$ITEST_TMP/fds.out")" "--preserve-fds 1 passes fd 3 and nothing else"
 assert_fail "--preserve-fds of a closed fd fails" "unable to stat preserved-fd" ocrt exec --preserve-fds 4 "$id" true
+# The caller left fd 3 closed: ocrt's own fds (its state dir, its lock) would land
+# there and must not be handed to the container as a "preserved" fd (P2).
+assert_fail "--preserve-fds 1 with fd 3 not passed fails instead of leaking ocrt's own fd" \
+    "unable to stat preserved-fd 0 (of 1)" ocrt exec --preserve-fds 1 "$id" true
 
 # --- exit status
 run_cmd ocrt exec "$id" ocrt-probe exit 0

@@ -42,7 +42,7 @@ namespace ocrt::init {
 struct ExecLaunchOptions {
     pid_t init_pid = 0;                      // the container's init, host pid
     unsigned long long init_start_time = 0;  // guards against a reused pid
-    int preserve_fds = 0;                    // fds 3..3+N-1 reach the process
+    int preserve_fds = 0;                    // fds 3..3+N-1 reach the process (checked by the caller)
     std::string keyring_id;                  // join session keyring "_ses.<id>" (the init's); empty: keep ours
     // Runs in the parent with the intermediate's pid before it enters the container
     // (the grandchild inherits its cgroup). Hook for the container's cgroup.
