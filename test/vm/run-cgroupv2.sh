@@ -32,22 +32,11 @@ trap 'rm -rf "$work"' EXIT
 bash "$here/build-initramfs.sh" "$work/initramfs.cpio.gz" "$OCRT" "$OCRT_PROBE" "$here/guest" ||
     { echo "FAIL: vm-cgroupv2: building the initramfs failed"; exit 1; }
 
-if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=(-enable-kvm -cpu host); else accel=(-accel tcg -cpu max); fi
+vm_accel
 log=$work/serial.log
 start=$(date +%s.%N)
 timeout 400 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboot -nodefaults \
     -serial stdio -net none -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initramfs.cpio.gz" \
     -append "console=ttyS0 panic=-1 quiet" </dev/null >"$log" 2>&1
 echo "vm: kernel $kver, $(echo "$(date +%s.%N) - $start" | bc) s from boot to poweroff"
-# Everything the guest reports is prefixed; the rest of the serial log is kernel noise.
-grep -aE '^(GUEST|ok -|not ok -|    |VMTEST)' "$log" | tr -d '\r'
-summary=$(grep -a '^VMTEST-SUMMARY' "$log" | tr -d '\r' | tail -1)
-[ -n "$summary" ] || { echo "FAIL: vm-cgroupv2: the guest never reported (see the log above)"; tail -20 "$log"; exit 1; }
-passed=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$summary")
-failed=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$summary")
-if [ "${failed:-1}" = 0 ] && [ "${passed:-0}" -gt 0 ]; then
-    echo "PASS: vm-cgroupv2: $passed checks in a pure cgroup v2 guest"
-    exit 0
-fi
-echo "FAIL: vm-cgroupv2: ${failed:-?} of $((passed + failed)) checks failed in the cgroup v2 guest"
-exit 1
+vm_report vm-cgroupv2 "a pure cgroup v2 guest" "$log" 20

@@ -95,7 +95,7 @@ install -m 755 "$here/guest-systemd/checks.sh" "$stage/checks.sh"
 size=$(( $(du -sm "$stage" | cut -f1) * 2 + 16 ))M
 mkfs.ext4 -q -F -L vmtest -d "$stage" "$work/vmtest.img" "$size" >/dev/null || fail "cannot make the per-run disk"
 
-if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=(-enable-kvm -cpu host); else accel=(-accel tcg -cpu max); fi
+vm_accel
 log=$work/serial.log
 start=$(date +%s.%N)
 # snapshot=on: the cached image is only read; the guest's writes go to a temporary file.
@@ -106,14 +106,4 @@ timeout 400 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboo
     -append "console=ttyS0 panic=-1 ${OCRT_VM_DEBUG:+systemd.log_level=info systemd.show_status=1 }${OCRT_VM_DEBUG:-quiet systemd.show_status=0 }systemd.run=/vmtest/run-checks.sh systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
     </dev/null >"$log" 2>&1
 echo "vm: kernel $kver, systemd guest, $(echo "$(date +%s.%N) - $start" | bc) s from boot to poweroff"
-grep -aE '^(GUEST|ok -|not ok -|    |VMTEST)' "$log" | tr -d '\r'
-summary=$(grep -a '^VMTEST-SUMMARY' "$log" | tr -d '\r' | tail -1)
-[ -n "$summary" ] || { echo "FAIL: vm-systemd: the guest never reported (see the log above)"; tail -${OCRT_VM_DEBUG:+200}${OCRT_VM_DEBUG:-30} "$log"; exit 1; }
-passed=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$summary")
-failed=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$summary")
-if [ "${failed:-1}" = 0 ] && [ "${passed:-0}" -gt 0 ]; then
-    echo "PASS: vm-systemd: $passed checks in a systemd (cgroup v2) guest"
-    exit 0
-fi
-echo "FAIL: vm-systemd: ${failed:-?} of $((passed + failed)) checks failed in the systemd guest"
-exit 1
+vm_report vm-systemd "a systemd (cgroup v2) guest" "$log" "${OCRT_VM_DEBUG:+200}${OCRT_VM_DEBUG:-30}"

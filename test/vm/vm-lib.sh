@@ -28,3 +28,27 @@ vm_fetch_kernel() {
         rm -f "$cache/${kpkg}"_*.deb
     fi
 }
+
+# vm_accel: KVM when it can run a stock kernel here, else TCG; sets the array accel.
+vm_accel() {
+    if [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=(-enable-kvm -cpu host); else accel=(-accel tcg -cpu max); fi
+}
+
+# vm_report NAME WHERE LOG TAIL: the guest's lines from the serial LOG, then
+# "PASS: NAME: N checks in WHERE" (exit 0) or a FAIL line (exit 1) from its
+# VMTEST-SUMMARY; TAIL lines of the log when the guest never reported.
+vm_report() {
+    local name=$1 where=$2 log=$3 tail_lines=$4 summary passed failed
+    # Everything the guest reports is prefixed; the rest of the serial log is kernel noise.
+    grep -aE '^(GUEST|ok -|not ok -|    |VMTEST)' "$log" | tr -d '\r'
+    summary=$(grep -a '^VMTEST-SUMMARY' "$log" | tr -d '\r' | tail -1)
+    [ -n "$summary" ] || { echo "FAIL: $name: the guest never reported (see the log above)"; tail -"$tail_lines" "$log"; exit 1; }
+    passed=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$summary")
+    failed=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' <<<"$summary")
+    if [ "${failed:-1}" = 0 ] && [ "${passed:-0}" -gt 0 ]; then
+        echo "PASS: $name: $passed checks in $where"
+        exit 0
+    fi
+    echo "FAIL: $name: ${failed:-?} of $((passed + failed)) checks failed in $where"
+    exit 1
+}
