@@ -47,10 +47,11 @@ std::optional<int64_t> parse_int(const std::string &text) {
 
 class CgroupfsManager final : public Manager {
 public:
-    CgroupfsManager(Placement placement, CgroupFiles &files)
-        : placement_(std::move(placement)), files_(files), v2_(unified_only(placement_)) {}
+    CgroupfsManager(Placement placement, CgroupFiles &files, std::optional<HostLayout> host)
+        : placement_(std::move(placement)), files_(files), v2_(unified_only(placement_)), host_(std::move(host)) {}
 
     const Placement &placement() const override { return placement_; }
+    const HostLayout *host_layout() const override { return host_ ? &*host_ : nullptr; }
 
     Result<void> create() override {
         std::vector<std::string> made;
@@ -363,6 +364,7 @@ private:
     Placement placement_;
     CgroupFiles &files_;
     bool v2_ = false;
+    std::optional<HostLayout> host_;
 };
 
 }  // namespace
@@ -379,8 +381,8 @@ bool frozen_dirs(const std::map<std::string, std::string> &dirs, CgroupFiles &fi
     return freeze && freeze->rfind("1", 0) == 0;
 }
 
-std::unique_ptr<Manager> cgroupfs_manager(Placement placement, CgroupFiles &files) {
-    return std::make_unique<CgroupfsManager>(std::move(placement), files);
+std::unique_ptr<Manager> cgroupfs_manager(Placement placement, CgroupFiles &files, std::optional<HostLayout> host) {
+    return std::make_unique<CgroupfsManager>(std::move(placement), files, std::move(host));
 }
 
 }  // namespace ocrt::cgroups

@@ -92,7 +92,7 @@ Result<std::unique_ptr<Manager>> manager_for_create(const std::string &driver, c
     HostLayout host = OCRT_TRY(detect_host());
     std::string self = OCRT_TRY(fs::read_file("/proc/self/cgroup"));
     Placement placement = OCRT_TRY(resolve_cgroupfs_placement(host, parse_proc_cgroup(self), cgroups_path, id, files));
-    return cgroupfs_manager(std::move(placement), files);
+    return cgroupfs_manager(std::move(placement), files, std::move(host));
 }
 
 std::unique_ptr<Manager> manager_for_placement(Placement placement, CgroupFiles &files) {

@@ -155,8 +155,15 @@ Result<void> attach_detached_mounts(ChildContext &ctx) {
 // (the host's /sys/fs/cgroup is then bound as before).
 std::optional<os::CgroupView> container_cgroup_view(const ChildContext &ctx) {
     if (!ctx.options.cgroups || ctx.options.cgroups->placement().dirs.empty()) return std::nullopt;
-    auto host = cgroups::detect_host();
-    if (!host) return std::nullopt;
+    // create detected the hierarchies already; read them again only without that.
+    const cgroups::HostLayout *host = ctx.options.cgroups->host_layout();
+    std::optional<cgroups::HostLayout> detected;
+    if (host == nullptr) {
+        auto found = cgroups::detect_host();
+        if (!found) return std::nullopt;
+        detected = std::move(*found);
+        host = &*detected;
+    }
     bool own_namespace = ((ctx.plan.clone_flags | ctx.plan.unshare_flags) & CLONE_NEWCGROUP) != 0;
     for (const auto &join : ctx.plan.joins)
         if (join.type == spec::NamespaceType::Cgroup) own_namespace = true;

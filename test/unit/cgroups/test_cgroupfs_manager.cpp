@@ -294,3 +294,15 @@ TEST_CASE("v2: device rules become the cgroup's device filter; an update without
         CHECK(refused);  // rootless: a warning, the rules are not enforced
     }
 }
+
+TEST_CASE("a manager made at create keeps the host layout for the init; one rebuilt from the record has none") {
+    FakeFiles fs = host_files();
+    auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/ctr", "id", fs);
+    REQUIRE(placement);
+    auto at_create = cgroupfs_manager(*placement, fs, hybrid_host());
+    REQUIRE(at_create->host_layout() != nullptr);
+    CHECK(at_create->host_layout()->hierarchies.size() == hybrid_host().hierarchies.size());
+    CHECK(at_create->host_layout()->unified()->mount_point == "/cg/unified");
+    auto rebuilt = manager_for_placement(*placement, fs);
+    CHECK(rebuilt->host_layout() == nullptr);
+}

@@ -15,6 +15,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ class Manager {
 public:
     virtual ~Manager() = default;
     virtual const Placement &placement() const = 0;
+    // The host's hierarchies as detected when the container was created; null for a
+    // manager rebuilt from the state record (later commands do not need them).
+    virtual const HostLayout *host_layout() const { return nullptr; }
 
     // Makes the missing directories (recorded in placement().created); a failure
     // removes what this call made.
@@ -68,7 +72,8 @@ std::unique_ptr<Manager> manager_for_placement(Placement placement, CgroupFiles 
 
 // The cgroupfs v1 (and hybrid) driver over a resolved placement; used by the two above
 // and by tests with a fake CgroupFiles.
-std::unique_ptr<Manager> cgroupfs_manager(Placement placement, CgroupFiles &files);
+std::unique_ptr<Manager> cgroupfs_manager(Placement placement, CgroupFiles &files,
+                                          std::optional<HostLayout> host = std::nullopt);
 
 // The placement of a cgroupfs container: each hierarchy's directory for the
 // configured path, and the directories that do not exist yet. Pure but for `files.exists`.
