@@ -7,7 +7,10 @@
 # iproute2's rdma tool, and runs guest-rdma/checks.sh: rdma.max of a container on
 # pure cgroup v2, then on a v1 rdma hierarchy (the controller moved off cgroup2).
 #
-#   bash test/vm/run-rdma.sh        # OCRT, OCRT_PROBE as the integration tests
+#   bash test/vm/run-rdma.sh [RDMA_CONTEXT]   # OCRT, OCRT_PROBE as the integration tests
+#
+# RDMA_CONTEXT: the static test/helpers/rdma-context (meson builds it); with it the
+# guest also shows the hca_handle limit refusing a device context.
 #
 # Only the kernel image and the few modules the guest loads are cached (about 10 MB
 # in $OCRT_VM_CACHE/rdma-<version>), not the whole 400 MB package.
@@ -21,6 +24,7 @@ OCRT=${OCRT:-$top/build/runtime/cli/ocrt}
 OCRT_PROBE=${OCRT_PROBE:-$top/build/test/integration/ocrt-probe}
 cache=${OCRT_VM_CACHE:-/var/cache/ocrt-vm}
 flavour=amd64
+rdma_context=${1:-}
 # Load order; rxe checksums with the kernel's "crc32" shash (ENOENT without it).
 modules="crc32_generic ib_core ib_uverbs udp_tunnel ip6_udp_tunnel rdma_rxe dummy"
 
@@ -77,6 +81,10 @@ ldd "$rdma_tool" "$ip_tool" | grep -o '/[^ ]*' | grep -v ':$' | sort -u | while 
     mkdir -p "$work/extra$(dirname "$lib")"
     cp -L "$lib" "$work/extra$lib"
 done
+if [ -n "$rdma_context" ]; then
+    mkdir -p "$work/extra/bundle/rootfs/bin"
+    install -m 755 "$rdma_context" "$work/extra/bundle/rootfs/bin/rdma-context"
+fi
 mkdir -p "$work/spec"
 (cd "$work/spec" && "$OCRT" spec --bundle "$work/spec") || fail "ocrt spec failed"
 python3 - "$work/spec/config.json" "$work/extra/bundle" <<'PY' || fail "cannot write the bundle configs"
@@ -98,6 +106,21 @@ variant("rdma", ["/bin/sleep", "60"], "/ocrt-vm/rdma", limits)
 variant("rdma-unknown", ["/bin/true"], "/ocrt-vm/rdma-unknown", {"rdma": {"nosuch0": {"hcaHandles": 1}}})
 variant("rdma-net", ["/bin/true"], "/ocrt-vm/rdma-net", {"network": {"classID": 1048577}})
 variant("rdma-v1", ["/bin/sleep", "60"], "/ocrt-vm-v1/rdma", limits)
+
+# Enforcement: opening 2 device contexts (2 hca_handles) with a limit of 1, and of 2.
+# The uverbs node has fixed numbers (IB_UVERBS_MAJOR 231, first minor 192).
+def enforce(name, path, handles):
+    c = copy.deepcopy(base)
+    c["process"]["args"] = ["/bin/rdma-context", "/dev/infiniband/uverbs0", "2"]
+    c["linux"]["cgroupsPath"] = path
+    c["linux"]["resources"] = {"rdma": {"rxe0": {"hcaHandles": handles}}}
+    c["linux"]["devices"] = [{"path": "/dev/infiniband/uverbs0", "type": "c", "major": 231, "minor": 192,
+                              "fileMode": 0o666, "uid": 0, "gid": 0}]
+    json.dump(c, open(f"{sys.argv[2]}/config-{name}.json", "w"), indent=2)
+
+enforce("rdma-enforce1", "/ocrt-vm/enforce1", 1)
+enforce("rdma-enforce2", "/ocrt-vm/enforce2", 2)
+enforce("rdma-enforce1-v1", "/ocrt-vm-v1/enforce1", 1)
 PY
 bash "$here/build-initramfs.sh" "$work/initramfs.cpio.gz" "$OCRT" "$OCRT_PROBE" "$work/guest" "$work/extra" ||
     fail "building the initramfs failed"

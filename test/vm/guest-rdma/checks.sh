@@ -63,6 +63,27 @@ out=$(cd "$bundle" && ocrt create vm-rdma-unknown 2>&1) && not_ok "[cg:rdma] v2:
     ok "[cg:rdma] v2: the refused create left no cgroup"
 [ -e $root/vm-rdma-unknown ] && not_ok "[cg:rdma] v2: the refused create left no state dir" || ok "[cg:rdma] v2: the refused create left no state dir"
 
+# enforce VERSION: a limit of 1 hca_handle lets the first device context open and
+# refuses the second (EAGAIN); with 2 both open, so it is the limit that bites.
+enforce() {
+    if [ ! -x $bundle/rootfs/bin/rdma-context ]; then
+        echo "n/a - [cg:rdma] $1: enforcement not checked (no static rdma-context helper was built)"
+        return
+    fi
+    use rdma-enforce1$2
+    out=$(cd "$bundle" && ocrt run vm-enforce1 2>&1 | tr '\n' ';')
+    check_eq "context 1 ok;context 2 failed: Resource temporarily unavailable;" "$out" \
+        "[cg:rdma] $1: with hca_handle=1 a second device context is refused (EAGAIN)"
+    if [ -z "$2" ]; then
+        use rdma-enforce2
+        out=$(cd "$bundle" && ocrt run vm-enforce2 2>&1 | tr '\n' ';')
+        check_eq "context 1 ok;context 2 ok;" "$out" "[cg:rdma] $1: with hca_handle=2 both device contexts open"
+    fi
+}
+check_eq "231:192" "$(echo $((0x$(stat -c %t /dev/infiniband/uverbs0))):$((0x$(stat -c %T /dev/infiniband/uverbs0))))" \
+    "[cg:rdma] the uverbs node of rxe0 is c 231:192"
+enforce v2 ""
+
 # cgroup v2 has no net_cls/net_prio: a network section is refused, not ignored.
 echo "n/a - [cg:network.classID] pure cgroup v2 has no net_cls controller (classID is refused, checked below)"
 echo "n/a - [cg:network.priorities] pure cgroup v2 has no net_prio controller"
@@ -104,6 +125,7 @@ check_eq "rxe0 hca_handle=5 hca_object=100" "$(max cat $cg/rdma.max)" "[cg:rdma]
 out=$(ocrt update --resources /tmp/rdma-bad.json vm-rdma-v1 2>&1) && not_ok "[cg:rdma] v1: update with an unknown device fails" "$out" ||
     check_has "$out" '/linux/resources/rdma/nosuch0' "[cg:rdma] v1: update with an unknown device fails naming /linux/resources/rdma/nosuch0"
 ocrt delete --force vm-rdma-v1 && ok "[cg:cmd.delete] v1: delete --force the rdma container" || not_ok "[cg:cmd.delete] v1: delete the rdma container"
+enforce v1 -v1
 left=$(find /sys/fs/cgroup/*/ -mindepth 1 -maxdepth 2 -type d -name "ocrt-vm-v1*" 2>/dev/null)
 check_eq "" "$left" "[cg:rdma] v1: delete leaves no cgroup in any hierarchy"
 
