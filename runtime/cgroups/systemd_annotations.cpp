@@ -5,6 +5,7 @@
 // "yes", "inactive-or-failed") alike.
 #include <ocrt/cgroups/systemd_properties.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <optional>
@@ -93,20 +94,25 @@ std::optional<uint64_t> parse_u64(std::string_view text) {
     return value;
 }
 
-std::optional<uint64_t> parse_uint64(std::string_view text, Kind kind) {
+// count * unit, unless that does not fit below infinity.
+std::optional<uint64_t> scaled(std::optional<uint64_t> count, uint64_t unit) {
+    if (!count || *count > (kInfinity - 1) / unit) return std::nullopt;
+    return *count * unit;
+}
+
+// A t value. `unit` scales a number without a suffix: 1 for the USec properties,
+// 1000000 for a <Name>Sec alias (seconds).
+std::optional<uint64_t> parse_uint64(std::string_view text, Kind kind, uint64_t unit = 1) {
     bool typed = false;
     text = drop_prefix(text, {"uint64 ", "@t "}, typed);
-    if (auto value = parse_u64(text)) return value;
+    if (auto value = parse_u64(text)) return scaled(value, unit);
     if (typed || kind == Kind::Number) return std::nullopt;  // GVariant's integers have no units
     if (text == "infinity") return kInfinity;
     if (kind != Kind::Usec) return std::nullopt;
-    struct Unit { std::string_view suffix; uint64_t usec; };
-    for (Unit unit : {Unit{"us", 1}, Unit{"ms", 1000}, Unit{"s", 1000000}}) {
-        if (!text.ends_with(unit.suffix)) continue;
-        auto count = parse_u64(text.substr(0, text.size() - unit.suffix.size()));
-        if (!count || *count > (kInfinity - 1) / unit.usec) return std::nullopt;
-        return *count * unit.usec;
-    }
+    struct Suffix { std::string_view text; uint64_t usec; };
+    for (Suffix suffix : {Suffix{"us", 1}, Suffix{"ms", 1000}, Suffix{"s", 1000000}})
+        if (text.ends_with(suffix.text))
+            return scaled(parse_u64(text.substr(0, text.size() - suffix.text.size())), suffix.usec);
     return std::nullopt;
 }
 
@@ -143,12 +149,14 @@ std::string joined(const std::vector<std::string_view> &words) {
     return out;
 }
 
-const char *expected(Kind kind) {
+std::string expected(Kind kind, uint64_t unit) {
     switch (kind) {
     case Kind::Bool: return "a boolean (true, false, yes, no, 1, 0)";
     case Kind::Number: return "an unsigned number (e.g. 100 or \"uint64 100\")";
     case Kind::Limit: return "an unsigned number or \"infinity\"";
-    case Kind::Usec: return "microseconds (e.g. 5000000, \"uint64 5000000\", 5s, 500ms, 10us or infinity)";
+    case Kind::Usec:
+        return std::string("a time span (") + (unit == 1 ? "microseconds as 5000000 or \"uint64 5000000\"" : "seconds as 5 or \"uint64 5\"") +
+               ", or 5s, 500ms, 10us, infinity)";
     case Kind::String: break;
     }
     return "one of the listed values";
@@ -165,14 +173,33 @@ std::string pointer_token(std::string_view key) {
     return out;
 }
 
+const Known *find(std::string_view name) {
+    for (const Known &k : known_properties())
+        if (name == k.name) return &k;
+    return nullptr;
+}
+
+// systemd documents its time properties as <Name>Sec (seconds) but names them
+// <Name>USec on the bus. As runc does, a <Name>Sec annotation (a lower case letter
+// before "Sec") is taken as <Name>USec with its plain numbers in seconds.
+const Known *seconds_alias(std::string_view name) {
+    if (!name.ends_with("Sec") || name.size() < 4 || !std::islower(static_cast<unsigned char>(name[name.size() - 4])))
+        return nullptr;
+    const Known *known = find(std::string(name.substr(0, name.size() - 3)) + "USec");
+    return known && known->kind == Kind::Usec ? known : nullptr;
+}
+
 Result<UnitProperty> annotation_property(const std::string &key, const std::string &raw) {
-    const std::string name = key.substr(kPrefix.size());
+    std::string name = key.substr(kPrefix.size());
     auto fail = [&](const std::string &problem) {
         return Error("config.json: /annotations/" + pointer_token(key) + ": " + problem);
     };
-    const Known *known = nullptr;
-    for (const Known &k : known_properties())
-        if (name == k.name) known = &k;
+    const Known *known = find(name);
+    uint64_t unit = 1;
+    if (!known && (known = seconds_alias(name))) {
+        name = known->name;
+        unit = 1000000;
+    }
     if (!known) {
         std::vector<std::string_view> names;
         for (const Known &k : known_properties()) names.push_back(k.name);
@@ -186,7 +213,7 @@ Result<UnitProperty> annotation_property(const std::string &key, const std::stri
     case Kind::Number:
     case Kind::Limit:
     case Kind::Usec:
-        if (auto n = parse_uint64(value, known->kind)) return UnitProperty{name, *n};
+        if (auto n = parse_uint64(value, known->kind, unit)) return UnitProperty{name, *n};
         break;
     case Kind::String:
         if (auto s = parse_string(value)) {
@@ -196,7 +223,7 @@ Result<UnitProperty> annotation_property(const std::string &key, const std::stri
         }
         return fail(quoted(raw) + " is not a string (plain or GVariant-quoted)");
     }
-    return fail(quoted(raw) + " is not " + expected(known->kind));
+    return fail(quoted(raw) + " is not " + expected(known->kind, unit));
 }
 
 }  // namespace

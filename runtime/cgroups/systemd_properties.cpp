@@ -110,19 +110,27 @@ Result<std::string> block_device(int64_t major, int64_t minor, const std::string
 
 // ---- devices ---------------------------------------------------------------------
 //
-// systemd can only allow (DeviceAllow after DevicePolicy=strict), it has no deny list.
-// The driver installs ocrt's own device filter after systemd (v1: writes devices.deny/
-// allow, v2: attaches the eBPF program, which the kernel ANDs with systemd's), so the
-// properties only have to let through at least what the rules allow, never less:
-//   - rules are replayed in order (last match wins, as in the kernel's v1 list);
-//   - a deny removes its bits from the allow entries it fully covers (exact); a deny
-//     narrower than an allow (deny c 1:5 after allow c 1:*) leaves the allow as is;
-//   - an allow of every device in every mode becomes DevicePolicy=auto and no list,
-//     and stays that way through later narrower denies (runc's "blacklist" case; runc
-//     installs a temporary deny-all there, which on v2 would also block what the
-//     rules allow, as systemd's program and ocrt's both have to say yes);
-//   - what systemd cannot name is widened: "*:N" → "char-*"/"block-*", and "MAJ:*"
-//     before systemd 240 (no numeric "char-MAJ" there) → "char-*"/"block-*".
+// systemd can only allow (DeviceAllow after DevicePolicy=strict); it has no deny list
+// and no pattern for some rules. Where the rules can be said exactly they are; where
+// not, which way to err depends on how systemd's rules meet ocrt's own device filter,
+// which the driver installs after systemd:
+//   - cgroup v2: systemd attaches its own eBPF program next to ocrt's and the kernel
+//     lets an access through only if both say yes. systemd's program must allow at
+//     least what the rules allow (a superset), or the container loses devices it was
+//     given; ocrt's program does the exact denying and survives a daemon-reload.
+//   - cgroup v1: systemd writes devices.deny/devices.allow, ocrt's writes replace them,
+//     but a daemon-reload makes systemd write its list again over ocrt's. There it must
+//     never allow more than the rules (a subset, as runc does: a "*:N" rule or an
+//     allow-all with later denies becomes nothing / deny-all).
+// The rules are replayed in order with ocrt's device filter semantics (default deny,
+// the last matching rule decides each of r, w, m; device_filter_v2.hpp):
+//   - an allow of every device in every mode is DevicePolicy=auto and no list; later
+//     denies other than of everything keep it on v2 (superset) and make it an empty
+//     strict list on v1 (subset);
+//   - a deny takes its modes away from the allows it covers; from an allow broader
+//     than itself (allow c 1:*, deny c 1:5) only on v1;
+//   - "*:N", and "MAJ:*" before systemd 240 (no numeric "char-MAJ" there), become
+//     "char-*"/"block-*" on v2 and are left out on v1.
 // DeviceAllow is sent empty first: a non-empty DeviceAllow adds to the unit's list
 // (SetUnitProperties on update), an empty one clears it.
 
@@ -139,9 +147,13 @@ std::optional<int64_t> device_number(const std::optional<int64_t> &n) {
     return n && *n >= 0 ? n : std::nullopt;
 }
 
+// Every device `entry` names is one `rule` names too.
 bool covers(const std::optional<int64_t> &rule, const std::optional<int64_t> &entry) {
     return !rule || (entry && *entry == *rule);
 }
+
+// Some device is named by both.
+bool overlaps(const std::optional<int64_t> &a, const std::optional<int64_t> &b) { return !a || !b || *a == *b; }
 
 std::string access_text(unsigned access) {
     std::string text;
@@ -151,16 +163,26 @@ std::string access_text(unsigned access) {
     return text;
 }
 
-std::string device_allow_path(const AllowEntry &e, const SystemdTarget &target) {
+unsigned access_bits(std::string_view text) {
+    unsigned access = 0;
+    for (char c : text) access |= c == 'r' ? kRead : c == 'w' ? kWrite : kMknod;
+    return access;
+}
+
+// The DeviceAllow path for an entry; nullopt where systemd has no exact one.
+std::optional<std::string> exact_device_path(const AllowEntry &e, const SystemdTarget &target) {
+    if (e.major && e.minor)
+        return std::string(e.type == 'c' ? "/dev/char/" : "/dev/block/") + std::to_string(*e.major) + ":" +
+               std::to_string(*e.minor);
     std::string group = e.type == 'c' ? "char-" : "block-";
-    if (e.major && e.minor) return std::string(e.type == 'c' ? "/dev/char/" : "/dev/block/") +
-                                   std::to_string(*e.major) + ":" + std::to_string(*e.minor);
-    if (e.major && !e.minor && has(target, kDeviceMajorVersion)) return group + std::to_string(*e.major);
-    return group + "*";
+    if (!e.major && !e.minor) return group + "*";
+    if (!e.minor && has(target, kDeviceMajorVersion)) return group + std::to_string(*e.major);
+    return std::nullopt;
 }
 
 Result<void> add_devices(Properties &out, const std::vector<spec::DeviceRule> &rules, const SystemdTarget &target) {
     if (rules.empty()) return ok();  // nothing asked: the unit keeps systemd's default, as the file writers do
+    const bool superset = target.unified;
     bool allow_all = false;
     std::vector<AllowEntry> entries;
     for (size_t index = 0; index < rules.size(); ++index) {
@@ -194,29 +216,28 @@ Result<void> add_devices(Properties &out, const std::vector<spec::DeviceRule> &r
                     }
                 if (!merged) entries.push_back({type, major, minor, access});
             }
-        } else {
-            if (everything) allow_all = false;
-            for (AllowEntry &e : entries)
-                if (types.find(e.type) != std::string::npos && covers(major, e.major) && covers(minor, e.minor))
-                    e.access &= ~access;
-            std::erase_if(entries, [](const AllowEntry &e) { return e.access == 0; });
+            continue;
         }
+        if (allow_all && (everything || !superset)) allow_all = false;
+        for (AllowEntry &e : entries) {
+            if (types.find(e.type) == std::string::npos) continue;
+            bool hit = superset ? covers(major, e.major) && covers(minor, e.minor)
+                                : overlaps(major, e.major) && overlaps(minor, e.minor);
+            if (hit) e.access &= ~access;
+        }
+        std::erase_if(entries, [](const AllowEntry &e) { return e.access == 0; });
     }
     out.add("DevicePolicy", std::string(allow_all ? "auto" : "strict"));
     out.add("DeviceAllow", StringPairs{});
     if (allow_all) return ok();
     StringPairs allow;
     for (const AllowEntry &e : entries) {
-        std::string path = device_allow_path(e, target);
-        bool merged = false;
-        for (auto &[p, a] : allow)
-            if (p == path) {
-                unsigned both = e.access;
-                for (char c : a) both |= c == 'r' ? kRead : c == 'w' ? kWrite : kMknod;
-                a = access_text(both);
-                merged = true;
-            }
-        if (!merged) allow.emplace_back(path, access_text(e.access));
+        std::optional<std::string> path = exact_device_path(e, target);
+        if (!path && !superset) continue;
+        if (!path) path = std::string(e.type == 'c' ? "char-*" : "block-*");
+        auto same = std::find_if(allow.begin(), allow.end(), [&](const auto &a) { return a.first == *path; });
+        if (same == allow.end()) allow.emplace_back(*path, access_text(e.access));
+        else same->second = access_text(access_bits(same->second) | e.access);
     }
     if (!allow.empty()) out.add("DeviceAllow", std::move(allow));
     return ok();

@@ -65,7 +65,7 @@ TEST_CASE("systemd annotations: microseconds as GVariant uint64, plain number or
     CHECK(value_of("RuntimeMaxUSec", "infinity") == PropertyValue(kInf));
     CHECK(value_of("CPUQuotaPerSecUSec", "500ms") == PropertyValue(uint64_t{500000}));
     CHECK(value_of("CPUQuotaPeriodUSec", "uint64 100000") == PropertyValue(uint64_t{100000}));
-    const std::string usec = "\" is not microseconds (e.g. 5000000, \"uint64 5000000\", 5s, 500ms, 10us or infinity)";
+    const std::string usec = "\" is not a time span (microseconds as 5000000 or \"uint64 5000000\", or 5s, 500ms, 10us, infinity)";
     const std::string at = "config.json: /annotations/org.systemd.property.TimeoutStopUSec: \"";
     CHECK(error_of("TimeoutStopUSec", "1min") == at + "1min" + usec);
     CHECK(error_of("TimeoutStopUSec", "uint64 10s") == at + "uint64 10s" + usec);  // GVariant integers have no unit
@@ -75,6 +75,25 @@ TEST_CASE("systemd annotations: microseconds as GVariant uint64, plain number or
     CHECK(error_of("TimeoutStopUSec", "") == at + usec);
     CHECK(error_of("TimeoutStopUSec", "99999999999999999999s") == at + "99999999999999999999s" + usec);
     CHECK(error_of("TimeoutStopUSec", "18446744073709552s") == at + "18446744073709552s" + usec);  // overflows µs
+}
+
+TEST_CASE("systemd annotations: <Name>Sec, as systemd documents the time properties, in seconds (as runc)") {
+    auto out = annotation_properties({{"org.systemd.property.TimeoutStopSec", "uint64 3"}});
+    REQUIRE(out);
+    CHECK(*out == std::vector<UnitProperty>{{"TimeoutStopUSec", uint64_t{3000000}}});
+    out = annotation_properties({{"org.systemd.property.RuntimeMaxSec", "90"}});
+    REQUIRE(out);
+    CHECK(*out == std::vector<UnitProperty>{{"RuntimeMaxUSec", uint64_t{90000000}}});
+    out = annotation_properties({{"org.systemd.property.CPUQuotaPeriodSec", "10ms"}});
+    REQUIRE(out);
+    CHECK(*out == std::vector<UnitProperty>{{"CPUQuotaPeriodUSec", uint64_t{10000}}});
+    out = annotation_properties({{"org.systemd.property.TimeoutStopSec", "infinity"}});
+    REQUIRE(out);
+    CHECK(*out == std::vector<UnitProperty>{{"TimeoutStopUSec", kInf}});
+    // The error names the annotation as written; seconds that overflow µs are refused.
+    CHECK(annotation_properties({{"org.systemd.property.TimeoutStopSec", "18446744073710"}}).error().render() ==
+          "config.json: /annotations/org.systemd.property.TimeoutStopSec: \"18446744073710\" is not a time span "
+          "(seconds as 5 or \"uint64 5\", or 5s, 500ms, 10us, infinity)");
 }
 
 TEST_CASE("systemd annotations: limits take infinity, plain numbers do not") {
@@ -131,8 +150,11 @@ TEST_CASE("systemd annotations: an unknown or driver-owned name is refused, nami
         "ManagedOOMMemoryPressure, ManagedOOMSwap, MemoryAccounting, MemoryHigh, MemoryLimit, MemoryLow, "
         "MemoryMax, MemoryMin, MemorySwapMax, OOMPolicy, RuntimeMaxUSec, SendSIGHUP, SendSIGKILL, "
         "StartupCPUWeight, StartupIOWeight, TasksAccounting, TasksMax, TimeoutStopUSec)";
-    CHECK(error_of("TimeoutStopSec", "5") ==
-          "config.json: /annotations/org.systemd.property.TimeoutStopSec: systemd property \"TimeoutStopSec\" is not one ocrt passes " + passes);
+    CHECK(error_of("TimeoutStopSecs", "5") ==
+          "config.json: /annotations/org.systemd.property.TimeoutStopSecs: systemd property \"TimeoutStopSecs\" is not one ocrt passes " + passes);
+    // A "Sec" alias exists only for the time properties.
+    CHECK(error_of("MemorySec", "5") ==
+          "config.json: /annotations/org.systemd.property.MemorySec: systemd property \"MemorySec\" is not one ocrt passes " + passes);
     CHECK(error_of("Description", "'x'") ==
           "config.json: /annotations/org.systemd.property.Description: systemd property \"Description\" is not one ocrt passes " + passes);
     CHECK(error_of("", "x") ==
