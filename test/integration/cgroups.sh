@@ -419,12 +419,15 @@ done
 ((usage > 25165824)) && pass "[cg:memory.checkBeforeUpdate] the container uses $usage bytes" ||
     fail "[cg:memory.checkBeforeUpdate] the container uses more than 24 MB" "usage $usage"
 printf '%s\n' '{"memory": {"limit": 8388608, "swap": 67108864, "checkBeforeUpdate": true}}' >"$ITEST_TMP/cbu.json"
-assert_fail "[cg:memory.checkBeforeUpdate] update to a limit below the usage is refused" "" ocrt update --resources "$ITEST_TMP/cbu.json" "$id"
+assert_fail "[cg:memory.checkBeforeUpdate] update to a limit below the usage is refused" "below the current usage" ocrt update --resources "$ITEST_TMP/cbu.json" "$id"
 assert_eq 67108864 "$(cat "$(cg_dir "$id" memory)/memory.limit_in_bytes")" "[cg:memory.checkBeforeUpdate] host: the old limit stays"
 assert_eq running "$(state_field "$id" status)" "[cg:memory.checkBeforeUpdate] the container keeps running"
 printf '%s\n' '{"memory": {"limit": 50331648, "swap": 67108864, "checkBeforeUpdate": true}}' >"$ITEST_TMP/cbu.json"
 assert_ok "[cg:memory.checkBeforeUpdate] update to a limit above the usage is applied" ocrt update --resources "$ITEST_TMP/cbu.json" "$id"
 assert_eq 50331648 "$(cat "$(cg_dir "$id" memory)/memory.limit_in_bytes")" "[cg:memory.checkBeforeUpdate] host: the new limit"
+# The flag is kept (in the config snapshot): a later update with --memory alone is checked too.
+assert_fail "[cg:memory.checkBeforeUpdate] a later update --memory below the usage is refused too" "below the current usage" ocrt update --memory 8M "$id"
+assert_eq 50331648 "$(cat "$(cg_dir "$id" memory)/memory.limit_in_bytes")" "[cg:memory.checkBeforeUpdate] host: the limit is still the last one applied"
 assert_ok "delete the checkBeforeUpdate container" ocrt delete --force "$id"
 
 # delete --force of a paused container: thawed, killed, removed
