@@ -15,8 +15,11 @@ Every cgroup check names what it covers with a tag right after its outcome
     not ok - [cg:pids.limit] ...
     n/a - [cg:memory.kernel] cgroup v2 has no kmem limit; ...
 A line may carry several tags ("ok - [cg:cmd.update] [cg:pids.limit] ..."); it
-counts once for each. The test's name gives the column (COLUMN_OF). Unknown keys
-are listed below the table, so a typo never disappears silently.
+counts once for each. The test's name gives the column (column_of). A cell is
+"3 ✓", "2 ✓ 1 ✗", "n/a" (the mode has no such setting), "n/a, 2 ✓" (it has none,
+and the checks show how ocrt handles it: refused, or accepted and ignored) or "—"
+(nothing checked it). The n/a reasons and unknown keys (so a typo never disappears
+silently) are listed below the table.
 """
 import json
 import os
@@ -141,7 +144,9 @@ def cell_text(cell):
     passed, failed = cell["ok"], cell["not ok"]
     if passed == 0 and failed == 0:
         return "n/a" if cell["n/a"] else "—"
-    parts = []
+    # n/a with checks: the mode lacks the setting and a test checked how it is handled
+    # (refused, or accepted and ignored).
+    parts = ["n/a,"] if cell["n/a"] else []
     if passed:
         parts.append(f"{passed} ✓")
     if failed:
@@ -166,7 +171,7 @@ def render(table, unknown):
     for column in COLUMNS:
         for key in KEYS + unknown:
             cell = table[column].get(key)
-            if cell and cell["n/a"] and not cell["ok"] and not cell["not ok"]:
+            if cell and cell["n/a"]:
                 reasons.append(f"- n/a, {column}, {key}: {cell['n/a'][0]}")
     if reasons:
         out += ["", *reasons]

@@ -77,18 +77,20 @@ class TestTable(unittest.TestCase):
         self.assertEqual(self.rows["memory.kernel"], ["—", "n/a", "—"])
         self.assertEqual(self.rows["rdma"], ["—", "1 ✓ 1 ✗", "—"])
         self.assertEqual(self.rows["place.systemdScope"], ["—", "—", "1 ✓"])
+        self.assertEqual(self.rows["memory.disableOOMKiller"], ["—", "n/a, 1 ✓", "—"])  # n/a and how it is handled
         self.assertEqual(self.rows["cpu.shares"], ["—", "—", "—"])  # stderr and unit tests are not counted
 
     def test_totals(self):
         self.assertEqual(self.rows["**total**"], [
             "7 ✓ 1 ✗, 5 keys checked, 1 n/a",
-            "3 ✓ 1 ✗, 3 keys checked, 1 n/a",
+            "4 ✓ 1 ✗, 4 keys checked, 1 n/a",
             "1 ✓ 0 ✗, 1 keys checked, 0 n/a"])
 
     def test_na_reasons_and_unknown_keys_listed(self):
         self.assertIn("- n/a, pure v2, memory.kernel: cgroup v2 has no kmem limit; create succeeds and ignores it",
                       self.text)
         self.assertIn("- n/a, v1 hybrid (host), blockIO.leafWeight: no CFQ", self.text)
+        self.assertIn("- n/a, pure v2, memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer", self.text)
         self.assertIn("Unknown keys (not in shared-interfaces.md): memroy.limit", self.text)
 
 
