@@ -131,7 +131,7 @@ def with_all_resources(config):
         "cpu": {"shares": 2048, "quota": 30000, "period": 60000, "burst": 5000, "cpus": "1", "mems": "0"},
         "pids": {"limit": 25},
         "blockIO": {"weight": 500, "leafWeight": 300,
-                    "weightDevice": [dict(loop, weight=300)],
+                    "weightDevice": [dict(loop, weight=300, leafWeight=100)],
                     "throttleReadBpsDevice": [dict(loop, rate=1048576)],
                     "throttleWriteBpsDevice": [dict(loop, rate=2097152)],
                     "throttleReadIOPSDevice": [dict(loop, rate=200)],
@@ -157,6 +157,7 @@ variant("idle", ["/bin/sleep", "60"], resources_at("/ocrt-vm/idle", {"cpu": {"id
 variant("swappiness", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory": {"swappiness": 60}}))
 variant("nooomkiller", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory": {"disableOOMKiller": True}}))
 variant("realtime", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimeRuntime": 1000, "realtimePeriod": 100000}}))
+variant("rtperiod", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimePeriod": 100000}}))
 # The init holds 24 MB (the trailing echo keeps the shell, and its memory, alive).
 variant("cbu", ["/bin/sh", "-c", "a=$(head -c 25165824 /dev/zero | tr '\\0' x); sleep 60; echo ${#a}"],
         resources_at("/ocrt-vm/cbu", {"memory": {"limit": 67108864, "swap": 67108864}}))

@@ -125,14 +125,14 @@ both blockIO.throttleReadIOPSDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=
 both blockIO.throttleWriteIOPSDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "wiops"
 both hugepageLimits hugetlb.2MB.max 4194304 "hugepageLimits"
 both hugepageLimits.rsvd hugetlb.2MB.rsvd.max 4194304 "the reservation limit in step"
-for key in memory.kernel memory.kernelTCP memory.useHierarchy blockIO.leafWeight; do
+for key in memory.kernel memory.kernelTCP memory.useHierarchy blockIO.leafWeight blockIO.leafWeightDevice; do
     ok "[cg:$key] v2: create with $key succeeds (no v2 counterpart; ignored as runc does)"
 done
 na memory.kernel "cgroup v2 has no kernel memory limit (kmem is part of memory.max); create succeeds and ignores it"
 na memory.kernelTCP "cgroup v2 has no separate TCP buffer limit; create succeeds and ignores it"
 na memory.useHierarchy "cgroup v2 is always hierarchical; create succeeds and ignores it"
 na blockIO.leafWeight "the v2 io controller has no leaf weight; create succeeds and ignores it"
-na blockIO.leafWeightDevice "the v2 io controller has no per-device leaf weight"
+na blockIO.leafWeightDevice "the v2 io controller has no per-device leaf weight; create succeeds and ignores it"
 ocrt delete --force vm-allres && ok "[cg:cmd.delete] v2: delete the every-resource container" || not_ok "[cg:cmd.delete] v2: delete the every-resource container"
 [ -d $cg ] && not_ok "[cg:cmd.delete] v2: its cgroup is gone" || ok "[cg:cmd.delete] v2: its cgroup is gone"
 
@@ -158,6 +158,7 @@ refused memory.disableOOMKiller nooomkiller /linux/resources/memory/disableOOMKi
 na cpu.realtimeRuntime "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 only)"
 na cpu.realtimePeriod "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 only)"
 refused cpu.realtimeRuntime realtime /linux/resources/cpu/realtimeRuntime
+refused cpu.realtimePeriod rtperiod /linux/resources/cpu/realtimePeriod
 rmdir /sys/fs/cgroup/ocrt-vm 2>/dev/null
 
 # checkBeforeUpdate: v2 would OOM-kill to meet a limit below the usage; ocrt refuses it.
