@@ -88,9 +88,10 @@ na() { echo "n/a - [cg:$1] $2"; }
 # ---------------------------------------------------------------- every resource, read back
 # Realtime CPU time must be granted to the parent first (the kernel checks a child
 # against it): our prefix gets a share of the root's, the container half of that.
-RT=no
+RT=no RT_WHY="this kernel has no cpu.rt_runtime_us (no CONFIG_RT_GROUP_SCHED)"
 if [ -f $CG/cpu/cpu.rt_runtime_us ]; then
-    mkdir -p $CG/cpu/$PREFIX && echo 10000 >$CG/cpu/$PREFIX/cpu.rt_runtime_us && RT=yes
+    RT_WHY="the root cpu cgroup has no realtime time left to grant to $CG/cpu/$PREFIX"
+    mkdir -p $CG/cpu/$PREFIX && echo 10000 >$CG/cpu/$PREFIX/cpu.rt_runtime_us 2>/dev/null && RT=yes
 fi
 id=$(new_id res)
 items=(memory/memory.limit_in_bytes memory/memory.soft_limit_in_bytes memory/memory.memsw.limit_in_bytes
@@ -158,8 +159,8 @@ for item in "${!want[@]}"; do
     assert_eq "$value" "$(host_file "$id" "$item")" "[cg:$key] host: $item is '$value'"
 done
 [ $RT == yes ] || {
-    na cpu.realtimeRuntime "this kernel has no cpu.rt_runtime_us (no CONFIG_RT_GROUP_SCHED)"
-    na cpu.realtimePeriod "this kernel has no cpu.rt_period_us (no CONFIG_RT_GROUP_SCHED)"
+    na cpu.realtimeRuntime "$RT_WHY"
+    na cpu.realtimePeriod "$RT_WHY"
 }
 [ -n "$LOOP" ] || na blockIO.weightDevice "no loop device with the BFQ scheduler could be set up here"
 # memory.kmem.limit_in_bytes: Linux 6.1 and later keep the file but ignore what is written
