@@ -15,7 +15,7 @@ Every cgroup check names what it covers with a tag right after its outcome
     not ok - [cg:pids.limit] ...
     n/a - [cg:memory.kernel] cgroup v2 has no kmem limit; ...
 A line may carry several tags ("ok - [cg:cmd.update] [cg:pids.limit] ..."); it
-counts once for each. The test's name gives the column (column_of). A cell is
+counts once for each. The test's name (and for vm-rdma the check's) gives the column. A cell is
 "3 ✓", "2 ✓ 1 ✗", "n/a" (the mode has no such setting), "n/a, 2 ✓" (it has none,
 and the checks show how ocrt handles it: refused, or accepted and ignored) or "—"
 (nothing checked it). The n/a reasons and unknown keys (so a typo never disappears
@@ -43,18 +43,21 @@ place.absolute place.relative place.default place.cloneIntoCgroup place.cgroupns
 place.systemdScope
 """.split()
 
-HOST = "v1 hybrid (host)"
+HOST = "v1 hybrid"
 PURE_V2 = "pure v2"
 SYSTEMD = "v2 + systemd"
 COLUMNS = [HOST, PURE_V2, SYSTEMD]
 
 
-def column_of(test):
-    """The host mode a test ran on, from its meson name; None: not a cgroup host test."""
+def column_of(test, check=""):
+    """The host mode a check ran on, from its test's meson name; None: not a cgroup
+    host test. vm-rdma mounts rdma as a v1 hierarchy beside cgroup2 for its "v1" checks."""
     name = test.rsplit(" / ", 1)[-1].strip()
     if name.startswith(("integration-", "conformance-")):
         return HOST
-    if name in ("vm-cgroupv2", "vm-rdma"):
+    if name == "vm-rdma":
+        return HOST if check.startswith("v1") else PURE_V2
+    if name == "vm-cgroupv2":
         return PURE_V2
     if name == "vm-systemd":
         return SYSTEMD
@@ -119,14 +122,14 @@ def collect(tests):
     table = {column: {} for column in COLUMNS}
     unknown = set()
     for name, output in tests:
-        column = column_of(name)
-        if column is None:
+        if column_of(name) is None:
             continue
         for line in output.splitlines():
             match = OUTCOME.match(line.rstrip("\r"))
             if not match:
                 continue
             outcome, tags, rest = match.groups()
+            column = column_of(name, rest)
             for key in TAG.findall(tags):
                 if key not in KEYS:
                     unknown.add(key)

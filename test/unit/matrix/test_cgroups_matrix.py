@@ -45,7 +45,8 @@ class TestLog(unittest.TestCase):
         self.assertEqual(matrix.column_of("ocrt:integration / integration-cgroups"), matrix.HOST)
         self.assertEqual(matrix.column_of("ocrt:integration / conformance-linux_cgroups"), matrix.HOST)
         self.assertEqual(matrix.column_of("ocrt:vm / vm-cgroupv2"), matrix.PURE_V2)
-        self.assertEqual(matrix.column_of("vm-rdma"), matrix.PURE_V2)
+        self.assertEqual(matrix.column_of("vm-rdma", "v2 host: rdma.max is ..."), matrix.PURE_V2)
+        self.assertEqual(matrix.column_of("vm-rdma", "v1 host: rdma/.../rdma.max is ..."), matrix.HOST)
         self.assertEqual(matrix.column_of("ocrt:vm / vm-systemd"), matrix.SYSTEMD)
         self.assertIsNone(matrix.column_of("ocrt / unit-cgroups"))
 
@@ -89,7 +90,7 @@ class TestTable(unittest.TestCase):
     def test_na_reasons_and_unknown_keys_listed(self):
         self.assertIn("- n/a, pure v2, memory.kernel: cgroup v2 has no kmem limit; create succeeds and ignores it",
                       self.text)
-        self.assertIn("- n/a, v1 hybrid (host), blockIO.leafWeight: no CFQ", self.text)
+        self.assertIn("- n/a, v1 hybrid, blockIO.leafWeight: no CFQ", self.text)
         self.assertIn("- n/a, pure v2, memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer", self.text)
         self.assertIn("Unknown keys (not in shared-interfaces.md): memroy.limit", self.text)
 
