@@ -269,9 +269,10 @@ func main() {
 	work := flag.String("work", "", "a private temp dir holding bundle/rootfs")
 	flag.StringVar(&r.tag, "tag", fmt.Sprintf("ocrt-test-rtools-%d", os.Getpid()), "unique cgroup name prefix")
 	only := flag.String("only", "", "run only the tests whose name contains this")
+	skip := flag.String("skip", "", "leave out the tests whose name contains this")
 	flag.Parse()
 	if r.ocrt == "" || *work == "" {
-		fmt.Fprintln(os.Stderr, "usage: rtools-cgroups -ocrt PATH -work DIR [-tag NAME] [-only TEST]")
+		fmt.Fprintln(os.Stderr, "usage: rtools-cgroups -ocrt PATH -work DIR [-tag NAME] [-only TEST] [-skip TEST]")
 		os.Exit(2)
 	}
 	r.work = *work
@@ -296,7 +297,7 @@ func main() {
 
 	note("runtime-tools cgroups.FindCgroup: %v", describeLib(r.lib, r.libErr))
 	for _, t := range allTests() {
-		if *only != "" && !strings.Contains(t.name, *only) {
+		if *only != "" && !strings.Contains(t.name, *only) || *skip != "" && strings.Contains(t.name, *skip) {
 			continue
 		}
 		t.run(&r)
