@@ -320,6 +320,9 @@ func blkioTest(r *runner, variant string) {
 		cases = []blkioCase{{102400, false}}
 	}
 	const weight, leafWeight uint16 = 500, 300
+	if variant == "absolute" && !r.host.cfqWeights {
+		r.blkioAsWritten(label{testName("blkio", variant), variant, 0}, weight, leafWeight)
+	}
 	disk := r.host.disk
 	if disk == nil {
 		r.naOnce("blockIO.throttleReadBpsDevice", label{testName("blkio", variant), variant, 0}, "this host has no non-virtual block device")
@@ -366,6 +369,34 @@ func blkioTest(r *runner, variant string) {
 			r.checkBlkio(l, config, st)
 		})
 	}
+}
+
+// blkioAsWritten: upstream's first case unadjusted (sda 8:0, leaf weights), for
+// the record only: what ocrt says on a kernel that cannot apply it.
+func (r *runner) blkioAsWritten(l label, weight, leafWeight uint16) {
+	g, err := r.newGenerator()
+	if err != nil {
+		return
+	}
+	g.SetLinuxResourcesBlockIOWeight(weight)
+	g.SetLinuxResourcesBlockIOLeafWeight(leafWeight)
+	g.AddLinuxResourcesBlockIOWeightDevice(8, 0, weight)
+	g.AddLinuxResourcesBlockIOLeafWeightDevice(8, 0, leafWeight)
+	g.AddLinuxResourcesBlockIOThrottleReadBpsDevice(8, 0, 102400)
+	r.serial++
+	g.SetLinuxCgroupsPath(r.cgroupsPath("absolute", r.serial))
+	id := fmt.Sprintf("%s-%d", r.tag, r.serial)
+	if err := g.SaveToFile(filepath.Join(r.bundle, "config.json"), generate.ExportOptions{}); err != nil {
+		return
+	}
+	r.made = append(r.made, id)
+	out, err := r.run("create", "--bundle", r.bundle, id)
+	if err == nil {
+		note("%s: upstream's unadjusted config (sda 8:0, leaf weights) was accepted on this kernel", l)
+	} else {
+		note("%s: upstream's unadjusted config (sda 8:0, leaf weights): ocrt create fails: %s", l, firstLine(out))
+	}
+	r.run("delete", "--force", id) //nolint:errcheck
 }
 
 func (r *runner) checkBlkio(l label, config *rspec.Spec, st *rspec.State) {
