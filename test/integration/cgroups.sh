@@ -177,6 +177,20 @@ fi
 assert_ok "[cg:cmd.delete] delete the stopped container" ocrt delete "$id"
 assert_eq "" "$(leftover_dirs "$id")" "[cg:cmd.delete] delete leaves no cgroup directory of it in any hierarchy"
 
+# Realtime below a parent ocrt makes itself: that parent starts with no realtime budget,
+# so ocrt grants it the container's first (else the kernel says EINVAL).
+if [ $RT == yes ]; then
+    id=$(new_id rtnest)
+    bundle=$(cg_bundle rtnest sh /cg.sh cpu/cpu.rt_runtime_us) || exit 1
+    edit_config "$bundle" "c['linux']['cgroupsPath'] = '/$PREFIX/rt-nest-$id/$id'
+c['linux']['resources'] = {'cpu': {'realtimeRuntime': 4000}}"
+    assert_ok "[cg:cpu.realtimeRuntime] create and run below a parent cgroup ocrt makes itself" ocrt run --keep --bundle "$bundle" "$id"
+    assert_eq 4000 "$(inside "$OUT" cpu/cpu.rt_runtime_us)" "[cg:cpu.realtimeRuntime] inside: cpu.rt_runtime_us is 4000 below a new parent"
+    assert_eq 4000 "$(cat $CG/cpu/$PREFIX/rt-nest-$id/cpu.rt_runtime_us 2>&1)" "[cg:cpu.realtimeRuntime] host: the parent ocrt made got the container's realtime budget"
+    assert_ok "[cg:cmd.delete] delete the realtime container" ocrt delete "$id"
+    assert_true "[cg:cmd.delete] delete removes the parent ocrt made for it" test ! -e $CG/cpu/$PREFIX/rt-nest-$id
+fi
+
 # cpu.idle=1 (SCHED_IDLE for the group; then the kernel refuses shares, so on its own).
 id=$(new_id idle)
 bundle=$(cg_bundle idle sh /cg.sh cpu/cpu.idle) || exit 1
