@@ -46,6 +46,7 @@ class TestLog(unittest.TestCase):
         self.assertEqual(matrix.column_of("ocrt:integration / conformance-linux_cgroups"), matrix.HOST)
         self.assertEqual(matrix.column_of("ocrt:vm / vm-cgroupv2"), matrix.PURE_V2)
         self.assertEqual(matrix.column_of("vm-rdma", "v2 host: rdma.max is ..."), matrix.PURE_V2)
+        self.assertEqual(matrix.column_of("vm-systemd-hybrid"), matrix.SYSTEMD_HYBRID)
         self.assertEqual(matrix.column_of("vm-rdma", "v1 host: rdma/.../rdma.max is ..."), matrix.HOST)
         self.assertEqual(matrix.column_of("ocrt:vm / vm-systemd"), matrix.SYSTEMD)
         self.assertIsNone(matrix.column_of("ocrt / unit-cgroups"))
@@ -92,7 +93,7 @@ class TestTable(unittest.TestCase):
                       self.text)
         self.assertIn("- n/a, v1 hybrid, blockIO.leafWeight: no CFQ", self.text)
         self.assertIn("- n/a, pure v2, memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer", self.text)
-        self.assertIn("Unknown keys (not in shared-interfaces.md): memroy.limit", self.text)
+        self.assertIn("Unknown keys (not in KEYS): memroy.limit", self.text)
 
 
 class TestMain(unittest.TestCase):
