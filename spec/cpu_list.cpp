@@ -1,5 +1,7 @@
 #include <ocrt/spec/cpu_list.hpp>
 
+#include <ocrt/base/text.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -8,11 +10,7 @@
 namespace ocrt::spec {
 namespace {
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-    return text;
-}
+using text::trim;
 
 Result<unsigned> cpu_number(std::string_view text) {
     text = trim(text);

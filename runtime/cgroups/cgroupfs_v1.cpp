@@ -5,6 +5,7 @@
 
 #include <ocrt/base/fs.hpp>
 #include <ocrt/base/log.hpp>
+#include <ocrt/base/text.hpp>
 #include <ocrt/cgroups/cgroup_path.hpp>
 #include <ocrt/cgroups/v1_resources.hpp>
 #include <ocrt/cgroups/v2_resources.hpp>
@@ -30,20 +31,9 @@ void sleep_ms(long ms) {
     ::nanosleep(&delay, nullptr);
 }
 
-std::string trim(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
-}
+std::string trim(const std::string &text) { return std::string(text::trim(text)); }
 
-std::optional<int64_t> parse_int(const std::string &text) {
-    try {
-        size_t used = 0;
-        long long value = std::stoll(trim(text), &used);
-        return static_cast<int64_t>(value);
-    } catch (...) {
-        return std::nullopt;
-    }
-}
+std::optional<int64_t> parse_int(const std::string &text) { return text::parse_i64(text::trim(text)); }
 
 class CgroupfsManager final : public Manager {
 public:

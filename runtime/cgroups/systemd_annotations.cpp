@@ -5,6 +5,8 @@
 // "yes", "inactive-or-failed") alike.
 #include <ocrt/cgroups/systemd_properties.hpp>
 
+#include <ocrt/base/text.hpp>
+
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -13,6 +15,9 @@
 
 namespace ocrt::cgroups {
 namespace {
+
+using text::parse_u64;
+using text::trim;
 
 constexpr std::string_view kPrefix = "org.systemd.property.";
 constexpr uint64_t kInfinity = std::numeric_limits<uint64_t>::max();
@@ -71,12 +76,6 @@ const std::vector<Known> &known_properties() {
 
 std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
-
 // Drops a GVariant type annotation ("uint64 5", "@t 5") in front of a value.
 std::string_view drop_prefix(std::string_view text, std::initializer_list<std::string_view> prefixes, bool &typed) {
     for (std::string_view p : prefixes)
@@ -85,13 +84,6 @@ std::string_view drop_prefix(std::string_view text, std::initializer_list<std::s
             return trim(text.substr(p.size()));
         }
     return text;
-}
-
-std::optional<uint64_t> parse_u64(std::string_view text) {
-    uint64_t value = 0;
-    auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || status != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    return value;
 }
 
 // count * unit, unless that does not fit below infinity.

@@ -3,6 +3,8 @@
 // setters accept; where systemd would refuse a value the cgroup file write (which the
 // driver does afterwards anyway) is left to apply or report it.
 #include <ocrt/cgroups/systemd_properties.hpp>
+
+#include <ocrt/base/text.hpp>
 #include <ocrt/cgroups/v2_resources.hpp>
 #include <ocrt/spec/cpu_list.hpp>
 
@@ -15,6 +17,9 @@
 
 namespace ocrt::cgroups {
 namespace {
+
+using text::parse_u64;
+using text::trim;
 
 // systemd's CGROUP_LIMIT_MAX and USEC_INFINITY: "no limit".
 constexpr uint64_t kInfinity = std::numeric_limits<uint64_t>::max();
@@ -337,19 +342,6 @@ Result<void> add_block_io(Properties &out, const spec::BlockIoResources &b, cons
 }
 
 // ---- linux.resources.unified -----------------------------------------------------
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-    return text;
-}
-
-std::optional<uint64_t> parse_u64(std::string_view text) {
-    uint64_t value = 0;
-    auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || status != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    return value;
-}
 
 // "max" or a number, as the kernel's limit files take them.
 std::optional<uint64_t> parse_limit(std::string_view text) {
