@@ -6,6 +6,7 @@
 # pause/resume, ps, update, events --stats, kill --all; delete and failed creates
 # leave no cgroup directory behind. All cgroups live under /<ctl>/$PREFIX.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cgroups-lib.sh"
 itest_init
 
 CG=/sys/fs/cgroup
@@ -34,35 +35,6 @@ trap 'cg_status=$?; cgroups_cleanup; (exit $cg_status); itest_cleanup' EXIT
 # Directories named NAME under our prefix in any hierarchy.
 leftover_dirs() {
     find $CG/*/$PREFIX -type d -name "$1" 2>/dev/null
-}
-
-# The host directory of the container's cgroup for CONTROLLER (from state.json).
-cg_dir() {
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ocrt"]["cgroupDirs"].get(sys.argv[2], ""))' \
-        "$STATE/$1/state.json" "$2"
-}
-
-# A bundle whose rootfs has /cg.sh: `sh /cg.sh ctl/file ...` prints ctl/file=value,
-# resolving the container's own cgroup from /proc/self/cgroup ("unified" is cgroup2).
-cg_bundle() {
-    local bundle
-    bundle=$(make_bundle "$@") || exit 1
-    cat >"$bundle/rootfs/cg.sh" <<'EOF'
-for item in "$@"; do
-    ctl=${item%%/*}; file=${item#*/}
-    if [ "$ctl" = unified ]; then path=$(sed -n 's/^0:://p' /proc/self/cgroup)
-    else path=$(grep -E "^[0-9]+:([^:]*,)?$ctl(,[^:]*)?:" /proc/self/cgroup | cut -d: -f3); fi
-    echo "$item=$(cat /sys/fs/cgroup/$ctl$path/$file 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
-done
-EOF
-    edit_config "$bundle" 'c["mounts"].append({"destination": "/sys/fs/cgroup", "type": "bind",
-        "source": "/sys/fs/cgroup", "options": ["rbind", "ro"]})'
-    echo "$bundle"
-}
-
-# inside OUTPUT ITEM: the value /cg.sh printed for ITEM.
-inside() {
-    printf '%s\n' "$1" | sed -n "s|^$2=||p" | head -n 1
 }
 
 # A block device of our own for the per-device blkio settings: a loop device on a file

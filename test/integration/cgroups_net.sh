@@ -18,6 +18,7 @@ if [ "${OCRT_CGNET_PRIVATE:-}" != 1 ]; then
     OCRT_CGNET_PRIVATE=1 exec unshare --mount --propagation private -- bash "$0" "$@"
 fi
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/cgroups-lib.sh"
 itest_init
 require_probe
 
@@ -115,35 +116,8 @@ mount_net() {
     fi
 }
 
-# The host directory of the container's cgroup for CONTROLLER (from state.json).
-cg_dir() {
-    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ocrt"]["cgroupDirs"].get(sys.argv[2], ""))' \
-        "$STATE/$1/state.json" "$2"
-}
-
 leftover_dirs() {
     find -L $CG/*/$PREFIX -type d -name "$1" 2>/dev/null
-}
-
-# A bundle whose /cg.sh prints ctl/file=value for the container's own cgroup, found
-# through /proc/self/cgroup ("N:net_cls,net_prio:/path" names both controllers).
-cg_bundle() {
-    local bundle
-    bundle=$(make_bundle "$@") || exit 1
-    cat >"$bundle/rootfs/cg.sh" <<'EOF'
-for item in "$@"; do
-    ctl=${item%%/*}; file=${item#*/}
-    path=$(grep -E "^[0-9]+:([^:]*,)?$ctl(,[^:]*)?:" /proc/self/cgroup | cut -d: -f3)
-    echo "$item=$(cat /sys/fs/cgroup/$ctl$path/$file 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
-done
-EOF
-    edit_config "$bundle" 'c["mounts"].append({"destination": "/sys/fs/cgroup", "type": "bind",
-        "source": "/sys/fs/cgroup", "options": ["rbind", "ro"]})'
-    echo "$bundle"
-}
-
-inside() {
-    printf '%s\n' "$1" | sed -n "s|^$2=||p" | head -n 1
 }
 
 # ifpriomap VALUE IFACE: the priority of IFACE in an ifpriomap text (one line or many).
