@@ -31,6 +31,7 @@ for module in ${OCRT_VM_MODULES:-}; do
 done
 install -m 755 "$guest/init" "$w/init"
 install -m 755 "$guest/stage2.sh" "$w/stage2"
+install -m 644 "$(dirname "$0")/guest/host-mounts.sh" "$w/host-mounts.sh"
 install -m 755 "$guest/checks.sh" "$w/checks.sh"
 [ -z "$extra" ] || cp -a "$extra/." "$w/"
 (cd "$w" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"

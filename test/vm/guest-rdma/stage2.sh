@@ -2,16 +2,7 @@
 # Stage 2 of the rdma guest: the mounts of a pure cgroup v2 host, the soft-RoCE
 # modules, then the checks. Only rdma is enabled for children on cgroup2, so the
 # checks can later move it (and devices, freezer, pids) to v1 hierarchies.
-export PATH=/bin:/usr/sbin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mkdir -p /dev/pts /dev/shm
-mount -t devpts devpts /dev/pts
-mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /run
-mount --make-rshared /
+. /host-mounts.sh
 for m in $(cat /lib/modules/rdma/order); do
     insmod "/lib/modules/rdma/$m.ko" || echo "GUEST: insmod $m failed"
 done
