@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boots a Debian guest with systemd as PID 1 (pure cgroup v2 under systemd, the most
 # common production host) in QEMU and runs guest-systemd/checks.sh there against the
-# ocrt under test, with the cgroupfs driver under a slice-like cgroupsPath.
+# ocrt under test: the cgroupfs driver under a slice-like cgroupsPath (checks.sh) and
+# the systemd cgroup driver (checks-driver.sh).
 #
 #   bash test/vm/run-systemd.sh        # OCRT as the integration tests
 #
@@ -92,6 +93,7 @@ echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
 rm -f "$stage/bundle/config.json"
 install -m 755 "$here/guest-systemd/run-checks.sh" "$stage/run-checks.sh"
 install -m 755 "$here/guest-systemd/checks.sh" "$stage/checks.sh"
+install -m 755 "$here/guest-systemd/checks-driver.sh" "$stage/checks-driver.sh"
 size=$(( $(du -sm "$stage" | cut -f1) * 2 + 16 ))M
 mkfs.ext4 -q -F -L vmtest -d "$stage" "$work/vmtest.img" "$size" >/dev/null || fail "cannot make the per-run disk"
 
