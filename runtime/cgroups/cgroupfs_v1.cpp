@@ -116,7 +116,14 @@ public:
         std::vector<FileWrite> writes = OCRT_TRY(v2_ ? plan_v2_writes(resources, probe) : plan_v1_writes(resources, probe));
         // v2: the device rules are an eBPF program (an update without rules keeps the old one).
         if (v2_ && !resources.devices.empty()) OCRT_TRY(set_device_filter(resources.devices));
-        for (const FileWrite &w : writes) OCRT_TRY(files_.write(*dir_of(w.controller) + "/" + w.file, w.value));
+        for (const FileWrite &w : writes) {
+            auto written = files_.write(*dir_of(w.controller) + "/" + w.file, w.value);
+            // A value only the kernel can judge (an interface or RDMA device name, a
+            // cpu number): name the config field it came from.
+            if (!written && !w.pointer.empty())
+                return std::move(written).error().wrap("config.json: /linux/resources" + w.pointer);
+            OCRT_TRY(std::move(written));
+        }
         return ok();
     }
 

@@ -25,7 +25,7 @@ public:
         OCRT_TRY(need(controller, pointer));
         if (probe_.has_file && !probe_.has_file(controller, file))
             return field_error(pointer, "this kernel has no cgroup file \"" + file + "\"");
-        writes_.push_back({controller, file, value});
+        writes_.push_back({controller, file, value, pointer});
         return ok();
     }
     bool has(const std::string &controller, const std::string &file) const {

@@ -16,7 +16,7 @@ public:
             return field_error(pointer, "the \"" + controller + "\" cgroup v2 controller is not available on this host");
         if (probe_.has_file && !probe_.has_file(kUnified, file))
             return field_error(pointer, "this kernel has no cgroup file \"" + file + "\"");
-        writes_.push_back({kUnified, file, value});
+        writes_.push_back({kUnified, file, value, pointer});
         return ok();
     }
     std::vector<FileWrite> take() { return std::move(writes_); }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the guest's initramfs: busybox, ocrt with the shared libraries it links,
 # the static ocrt-probe, a busybox bundle, and the guest scripts.
-#   build-initramfs.sh OUT.cpio.gz OCRT OCRT_PROBE GUEST_DIR
+#   build-initramfs.sh OUT.cpio.gz OCRT OCRT_PROBE GUEST_DIR [EXTRA_DIR]
+# EXTRA_DIR (optional): a tree copied over the initramfs root last (run-rdma.sh: kernel
+# modules, tools and their libraries, more bundle configs).
 set -euo pipefail
-out=$1 ocrt=$2 probe=$3 guest=$4
+out=$1 ocrt=$2 probe=$3 guest=$4 extra=${5:-}
 w=$(mktemp -d /var/tmp/ocrt-vm-irfs.XXXXXX)
 trap 'rm -rf "$w"' EXIT
 mkdir -p "$w"/{bin,dev,proc,sys,tmp,run,etc,newroot,usr/sbin}
@@ -26,4 +28,5 @@ rm -f "$w/bundle/config.json"
 install -m 755 "$guest/init" "$w/init"
 install -m 755 "$guest/stage2.sh" "$w/stage2"
 install -m 755 "$guest/checks.sh" "$w/checks.sh"
+[ -z "$extra" ] || cp -a "$extra/." "$w/"
 (cd "$w" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"

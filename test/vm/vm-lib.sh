@@ -40,7 +40,7 @@ vm_accel() {
 vm_report() {
     local name=$1 where=$2 log=$3 tail_lines=$4 summary passed failed
     # Everything the guest reports is prefixed; the rest of the serial log is kernel noise.
-    grep -aE '^(GUEST|ok -|not ok -|    |VMTEST)' "$log" | tr -d '\r'
+    grep -aE '^(GUEST|ok -|not ok -|n/a -|    |VMTEST)' "$log" | tr -d '\r'
     summary=$(grep -a '^VMTEST-SUMMARY' "$log" | tr -d '\r' | tail -1)
     [ -n "$summary" ] || { echo "FAIL: $name: the guest never reported (see the log above)"; tail -"$tail_lines" "$log"; exit 1; }
     passed=$(sed -n 's/.*passed=\([0-9]*\).*/\1/p' <<<"$summary")

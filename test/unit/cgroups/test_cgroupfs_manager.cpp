@@ -101,6 +101,39 @@ TEST_CASE("placement: every hierarchy's directory, the missing ones to make, rel
     CHECK(placement->created == created);
 }
 
+TEST_CASE("placement: a combined net_cls,net_prio hierarchy is one directory, made once, removed once") {
+    HostLayout host;
+    host.mode = HostMode::Legacy;
+    host.hierarchies = {{"/cg/memory", "/", {"memory"}, false},
+                        {"/cg/net_cls,net_prio", "/", {"net_cls", "net_prio"}, false}};
+    FakeFiles fs;
+    fs.dirs = {"/cg/memory", "/cg/net_cls,net_prio"};
+    std::map<std::string, std::string> own = {{"memory", "/"}, {"net_cls", "/"}, {"net_prio", "/"}};
+    auto placement = resolve_cgroupfs_placement(host, own, "/pod/ctr", "id", fs);
+    REQUIRE(placement);
+    CHECK(placement->dirs.at("net_cls") == "/cg/net_cls,net_prio/pod/ctr");
+    CHECK(placement->dirs.at("net_prio") == "/cg/net_cls,net_prio/pod/ctr");
+    CHECK(std::count(placement->created.begin(), placement->created.end(), "/cg/net_cls,net_prio/pod/ctr") == 1);
+    auto manager = cgroupfs_manager(*placement, fs);
+    REQUIRE(manager->create());
+    for (const char *file : {"net_cls.classid", "net_prio.ifpriomap"})
+        fs.files[std::string("/cg/net_cls,net_prio/pod/ctr/") + file] = "";
+    spec::Resources r;
+    r.network = spec::NetworkResources{};
+    r.network->class_id = 0x100001;
+    r.network->priorities = {{"lo", 5}, {"eth0", 7}};
+    REQUIRE(manager->apply(r));
+    CHECK(fs.files["/cg/net_cls,net_prio/pod/ctr/net_cls.classid"] == "1048577");
+    // Each ifpriomap line is its own write: the kernel takes one interface per write.
+    CHECK(std::count(fs.log.begin(), fs.log.end(), "write /cg/net_cls,net_prio/pod/ctr/net_prio.ifpriomap=lo 5") == 1);
+    CHECK(std::count(fs.log.begin(), fs.log.end(), "write /cg/net_cls,net_prio/pod/ctr/net_prio.ifpriomap=eth0 7") == 1);
+    REQUIRE(manager->place(42));
+    CHECK(std::count(fs.log.begin(), fs.log.end(), "write /cg/net_cls,net_prio/pod/ctr/cgroup.procs=42") == 1);
+    REQUIRE(manager->destroy());
+    CHECK(std::count(fs.log.begin(), fs.log.end(), "rmdir /cg/net_cls,net_prio/pod/ctr") == 1);
+    CHECK_FALSE(fs.dirs.count("/cg/net_cls,net_prio/pod"));
+}
+
 TEST_CASE("placement on cgroup v2: relative paths go below the parent of our own cgroup, never into it") {
     // Under systemd ocrt runs in a service's cgroup that holds processes; v2 allows no
     // controllers for a child of such a cgroup (and must not change the caller's).
@@ -205,6 +238,30 @@ TEST_CASE("apply writes the planned files in the container's directories; a refu
     auto refused = manager->apply(r);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code() == EBUSY);
+}
+
+TEST_CASE("a value the kernel refuses is reported against its config field") {
+    // The kernel alone knows which interface and RDMA device names exist (ENODEV).
+    FakeFiles fs = host_files();
+    Placement p{"cgroupfs", {{"net_prio", "/cg/net_prio/ctr"}, {"rdma", "/cg/rdma/ctr"}}, {}};
+    fs.fail_write["/cg/net_prio/ctr/net_prio.ifpriomap"] = ENODEV;
+    fs.fail_write["/cg/rdma/ctr/rdma.max"] = ENODEV;
+    fs.files["/cg/net_prio/ctr/net_prio.ifpriomap"] = "lo 0\n";
+    fs.files["/cg/rdma/ctr/rdma.max"] = "";
+    auto manager = cgroupfs_manager(p, fs);
+    spec::Resources r;
+    r.network = spec::NetworkResources{};
+    r.network->priorities = {{"nosuchif0", 4}};
+    auto refused = manager->apply(r);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == ENODEV);
+    CHECK(refused.error().render().rfind("config.json: /linux/resources/network/priorities/0: write", 0) == 0);
+    spec::Resources rdma;
+    rdma.rdma["mlx9"] = spec::RdmaLimit{};
+    rdma.rdma["mlx9"].hca_handles = 2;
+    refused = manager->apply(rdma);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().render().rfind("config.json: /linux/resources/rdma/mlx9: write", 0) == 0);
 }
 
 TEST_CASE("freeze waits for FROZEN; pids reads cgroup.procs sorted") {

@@ -66,3 +66,20 @@ TEST_CASE("parse_proc_cgroup maps each controller and the cgroup2 line") {
     CHECK(paths.at("cpuacct") == "/a");
     CHECK(paths.at("") == "/u");
 }
+
+TEST_CASE("a combined net_cls,net_prio hierarchy (systemd's layout) serves both controllers") {
+    // systemd hosts mount both at /sys/fs/cgroup/net_cls,net_prio (net_cls and net_prio
+    // are symlinks, not mounts); /proc/self/cgroup names both on one line.
+    HostLayout layout;
+    layout.hierarchies = parse_mountinfo(
+        "63 74 0:40 / /sys/fs/cgroup/net_cls,net_prio rw,relatime - cgroup cgroup rw,net_cls,net_prio\n"
+        "64 74 0:41 / /sys/fs/cgroup/rdma rw,relatime - cgroup cgroup rw,rdma\n");
+    REQUIRE(layout.hierarchies.size() == 2);
+    CHECK(layout.hierarchies[0].controllers == std::vector<std::string>{"net_cls", "net_prio"});
+    CHECK(layout.find("net_cls") == &layout.hierarchies[0]);
+    CHECK(layout.find("net_prio") == &layout.hierarchies[0]);
+    CHECK(layout.find("rdma") == &layout.hierarchies[1]);
+    auto paths = parse_proc_cgroup("10:net_cls,net_prio:/a/b\n");
+    CHECK(paths.at("net_cls") == "/a/b");
+    CHECK(paths.at("net_prio") == "/a/b");
+}

@@ -40,13 +40,26 @@ struct SystemdTarget {
 };
 
 // The properties for linux.resources. Only resources systemd has a property for (in
-// that version and cgroup mode) appear; the rest is left to the cgroup files.
-// Errors name the config field as a JSON pointer (e.g. "/linux/resources/cpu/cpus").
+// that version and cgroup mode) appear; the rest is left to the cgroup files. Always
+// first: the accounting switches (Memory/CPU/IO or BlockIO/TasksAccounting = true).
+// Device rules become DevicePolicy + DeviceAllow (an empty DeviceAllow first, which
+// clears the unit's list on update); where systemd cannot say them exactly, a superset
+// on v2 (systemd's eBPF program is ANDed with ocrt's) and a subset on v1 (a reload
+// rewrites systemd's list over ocrt's): the driver still installs the exact device
+// filter itself, after systemd. linux.resources.unified keys come last (so
+// they win, as in the cgroupfs writer); keys systemd has no property for give none.
+// Errors name the config field as a JSON pointer (RFC 6901, as the other config
+// errors): "config.json: /linux/resources/cpu/cpus: ...",
+// "config.json: /linux/resources/unified/memory.max: ...".
 Result<std::vector<UnitProperty>> resource_properties(const spec::Resources &resources, const SystemdTarget &target);
 
 // The config's annotations "org.systemd.property.<Name>" = "<value>" as properties,
-// the value parsed by the type systemd gives <Name> (unknown names are refused with an
-// error naming /annotations/"org.systemd.property.<Name>").
+// the value parsed by the type systemd gives <Name>, as GVariant text ("uint64 5",
+// "true", "'kill'") or plain ("5", "5s", "yes", "kill"). Other annotations are ignored.
+// A <Name>Sec alias of a time property is <Name>USec in seconds (as runc). Names ocrt
+// does not pass are refused with an error naming
+// "config.json: /annotations/org.systemd.property.<Name>". The driver sends these
+// after resource_properties() so that they win (systemd applies them in order).
 Result<std::vector<UnitProperty>> annotation_properties(const std::map<std::string, std::string> &annotations);
 
 }  // namespace ocrt::cgroups

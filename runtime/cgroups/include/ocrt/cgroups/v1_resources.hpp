@@ -18,7 +18,13 @@ struct FileWrite {
     std::string controller;  // the hierarchy to write in: "memory", "cpu", "hugetlb", ...
     std::string file;        // "memory.limit_in_bytes"
     std::string value;       // what is written, e.g. "1048576"
-    bool operator==(const FileWrite &) const = default;
+    // The config field it comes from ("/memory/limit", below /linux/resources), so a
+    // value the kernel refuses is reported against it; empty for ocrt's own writes.
+    std::string pointer;
+    // The write itself; where it came from does not make two writes different.
+    bool operator==(const FileWrite &other) const {
+        return controller == other.controller && file == other.file && value == other.value;
+    }
 };
 
 struct ResourceProbe {
