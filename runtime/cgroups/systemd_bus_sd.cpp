@@ -52,13 +52,6 @@ struct MessageGuard {
     ~MessageGuard() { sd_bus_message_unref(message); }
 };
 
-// TEMPORARY until sdprops is merged (`git merge main`): property_signature() lives in
-// systemd_properties.cpp there; this local twin is deleted then.
-const char *temporary_signature(const PropertyValue &value) {
-    static const char *const kSignatures[] = {"b", "t", "x", "s", "as", "ay", "a(ss)", "a(st)"};
-    return kSignatures[value.index()];
-}
-
 int append_value(sd_bus_message *m, const PropertyValue &value) {
     return std::visit(
         [m](const auto &v) -> int {
@@ -101,7 +94,7 @@ int append_properties(sd_bus_message *m, const std::vector<UnitProperty> &proper
     for (const UnitProperty &property : properties) {
         if (r >= 0) r = sd_bus_message_open_container(m, 'r', "sv");
         if (r >= 0) r = sd_bus_message_append_basic(m, 's', property.name.c_str());
-        if (r >= 0) r = sd_bus_message_open_container(m, 'v', temporary_signature(property.value));
+        if (r >= 0) r = sd_bus_message_open_container(m, 'v', property_signature(property.value));
         if (r >= 0) r = append_value(m, property.value);
         if (r >= 0) r = sd_bus_message_close_container(m);
         if (r >= 0) r = sd_bus_message_close_container(m);

@@ -12,6 +12,7 @@
 #include <ocrt/base/log.hpp>
 #include <ocrt/cgroups/cgroup_path.hpp>
 #include <ocrt/cgroups/systemd_path.hpp>
+#include <ocrt/cgroups/systemd_properties.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,16 +20,6 @@
 
 namespace ocrt::cgroups {
 namespace {
-
-// TEMPORARY until sdprops is merged (`git merge main`): resource_properties() and
-// annotation_properties() live in systemd_properties.cpp there. Until then only the
-// driver's fixed properties are sent; these two stubs are deleted at the merge.
-Result<std::vector<UnitProperty>> temporary_resource_properties(const spec::Resources &, const SystemdTarget &) {
-    return std::vector<UnitProperty>{};
-}
-Result<std::vector<UnitProperty>> temporary_annotation_properties(const std::map<std::string, std::string> &) {
-    return std::vector<UnitProperty>{};
-}
 
 bool ends_with(const std::string &text, const std::string &suffix) {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -83,14 +74,14 @@ public:
     Result<void> apply(const spec::Resources &resources) override {
         if (new_unit_ && !started_) {
             // Properties are checked now (before the clone); the files once the unit is up.
-            pending_properties_ = OCRT_TRY(temporary_resource_properties(resources, target()));
+            pending_properties_ = OCRT_TRY(resource_properties(resources, target()));
             pending_ = resources;
             return ok();
         }
         SystemdBus &bus = OCRT_TRY(connected());
         if (version_ == 0)
             if (auto version = bus.manager_version()) version_ = *version;
-        std::vector<UnitProperty> properties = OCRT_TRY(temporary_resource_properties(resources, target()));
+        std::vector<UnitProperty> properties = OCRT_TRY(resource_properties(resources, target()));
         if (!properties.empty()) OCRT_TRY(bus.set_unit_properties(placement_.unit, properties));
         return files_manager()->apply(resources);
     }
@@ -142,8 +133,8 @@ private:
 
     std::unique_ptr<Manager> files_manager() { return cgroupfs_manager(placement_, files_, host_); }
 
-    // What every unit of ocrt gets (as runc): accounting on, so systemd enables the
-    // controllers; no default dependencies, so stopping never waits for shutdown.
+    // What every unit of ocrt gets (as runc): no default dependencies, so stopping
+    // never waits for shutdown. resource_properties() switches the accounting on.
     std::vector<UnitProperty> fixed_properties() const {
         std::vector<UnitProperty> properties;
         properties.push_back({"Description", std::string("ocrt container " + new_unit_->id)});
@@ -153,10 +144,6 @@ private:
             properties.push_back({"Slice", new_unit_->slice});
             properties.push_back({"Delegate", true});
         }
-        properties.push_back({"MemoryAccounting", true});
-        properties.push_back({"CPUAccounting", true});
-        properties.push_back({target().unified ? "IOAccounting" : "BlockIOAccounting", true});
-        properties.push_back({"TasksAccounting", true});
         properties.push_back({"DefaultDependencies", false});
         return properties;
     }
@@ -165,6 +152,7 @@ private:
         SystemdBus &bus = OCRT_TRY(connected());
         std::vector<UnitProperty> properties = fixed_properties();
         properties.insert(properties.end(), pending_properties_.begin(), pending_properties_.end());
+        // After the resources: systemd applies properties in order, the annotations win.
         const auto &annotations = new_unit_->annotation_properties;
         properties.insert(properties.end(), annotations.begin(), annotations.end());
         // A slice holds no pids of its own asking; the init is moved in below.
@@ -277,7 +265,7 @@ Result<std::unique_ptr<Manager>> systemd_manager_for_create(const HostLayout &ho
                                                             const std::map<std::string, std::string> &annotations,
                                                             CgroupFiles &files, SystemdBusFactory connect) {
     SystemdUnitPath path = OCRT_TRY(resolve_systemd_path(cgroups_path, id));
-    NewUnit unit{id, path.slice, OCRT_TRY(temporary_annotation_properties(annotations))};
+    NewUnit unit{id, path.slice, OCRT_TRY(annotation_properties(annotations))};
     // The unit's cgroup is "/<slice path>/<unit>" in every hierarchy systemd runs.
     Placement placement = OCRT_TRY(resolve_cgroupfs_placement(host, {}, path.cgroup, id, files));
     placement.driver = "systemd";

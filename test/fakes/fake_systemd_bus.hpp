@@ -30,6 +30,7 @@ public:
         int connections = 0;
         std::function<void(const std::string &)> on_start;  // systemd makes the unit's cgroup
         std::function<void(const std::string &)> on_stop;   // and removes it
+        std::function<void(const std::string &)> on_set;
     };
 
     explicit FakeSystemdBus(Shared &shared) : s_(shared) { ++s_.connections; }
@@ -63,6 +64,7 @@ public:
                                      const std::vector<cgroups::UnitProperty> &properties) override {
         s_.log.push_back("set " + name);
         s_.set.emplace_back(name, properties);
+        if (s_.on_set) s_.on_set(name);
         if (!s_.units.count(name)) return Error(ENOENT, "unit \"" + name + "\" not loaded");
         return ok();
     }

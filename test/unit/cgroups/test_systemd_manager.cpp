@@ -83,8 +83,10 @@ struct V2 {
         };
         bus.on_stop = [this](const std::string &) { files.dirs.erase(kScope); };
     }
-    std::unique_ptr<Manager> create(const std::string &path = "ocrt.slice:ocrt:c1") {
-        return systemd_manager_for_create(v2_host(), path, "c1", {}, files, FakeSystemdBus::factory(bus)).value();
+    std::unique_ptr<Manager> create(const std::string &path = "ocrt.slice:ocrt:c1",
+                                    const std::map<std::string, std::string> &annotations = {}) {
+        return systemd_manager_for_create(v2_host(), path, "c1", annotations, files, FakeSystemdBus::factory(bus))
+            .value();
     }
 };
 
@@ -141,6 +143,10 @@ TEST_CASE("systemd driver: the unit starts at place() with the init's pid, then 
     CHECK(has_property(props, "IOAccounting", true));
     CHECK(has_property(props, "TasksAccounting", true));
     CHECK(has_property(props, "DefaultDependencies", false));
+    // The resources systemd has properties for (systemd_properties.hpp), so a
+    // daemon-reload keeps them.
+    CHECK(has_property(props, "MemoryMax", std::uint64_t{33554432}));
+    CHECK(has_property(props, "TasksMax", std::uint64_t{20}));
 
     size_t start = v2.files.index("systemd started ocrt-c1.scope");
     REQUIRE(start < v2.files.log.size());
@@ -248,8 +254,51 @@ TEST_CASE("systemd driver: update writes the files of the live unit") {
     spec::Resources update;
     update.pids.emplace();
     update.pids->limit = 30;
+    v2.files.log.clear();
+    v2.bus.on_set = [&](const std::string &) { v2.files.log.push_back("systemd set"); };
     REQUIRE(later->apply(update));
+    // Runtime properties first (systemd would rewrite the file from the old ones), then the file.
+    REQUIRE(v2.bus.set.size() == 1);
+    CHECK(v2.bus.set.front().first == "ocrt-c1.scope");
+    CHECK(has_property(v2.bus.set.front().second, "TasksMax", std::uint64_t{30}));
+    CHECK_FALSE(std::any_of(v2.bus.set.front().second.begin(), v2.bus.set.front().second.end(),
+                            [](const UnitProperty &p) { return p.name == "MemoryMax"; }));
+    CHECK(v2.files.index("systemd set") < v2.files.index("write " + kScope + "/pids.max=30"));
     CHECK(v2.files.files[kScope + "/pids.max"] == "30");
+}
+
+TEST_CASE("systemd driver: org.systemd.property.* annotations go after the resources, so they win") {
+    V2 v2;
+    auto manager = v2.create("ocrt.slice:ocrt:c1", {{"org.systemd.property.TasksMax", "99"}, {"other", "x"}});
+    REQUIRE(manager->create());
+    REQUIRE(manager->apply(limits()));
+    REQUIRE(manager->place(4242));
+    const auto &props = v2.bus.started.front().properties;
+    auto resource = std::find(props.begin(), props.end(), UnitProperty{"TasksMax", std::uint64_t{20}});
+    auto annotation = std::find(props.begin(), props.end(), UnitProperty{"TasksMax", std::uint64_t{99}});
+    REQUIRE(resource != props.end());
+    REQUIRE(annotation != props.end());
+    CHECK(resource < annotation);
+}
+
+TEST_CASE("systemd driver: a bad annotation or resource property fails before the unit exists") {
+    V2 v2;
+    auto refused = systemd_manager_for_create(v2_host(), "ocrt.slice:ocrt:c1", "c1",
+                                              {{"org.systemd.property.NoSuchThing", "1"}}, v2.files,
+                                              FakeSystemdBus::factory(v2.bus));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message().find("/annotations/") != std::string::npos);
+    CHECK(v2.bus.connections == 0);
+
+    auto manager = v2.create();
+    REQUIRE(manager->create());
+    spec::Resources bad;
+    bad.cpu.emplace();
+    bad.cpu->cpus = "not-a-list";
+    auto applied = manager->apply(bad);
+    REQUIRE_FALSE(applied);
+    CHECK(applied.error().message().find("/linux/resources/cpu/cpus") != std::string::npos);
+    CHECK(v2.bus.started.empty());
 }
 
 TEST_CASE("systemd driver: a bad cgroupsPath is refused before systemd is asked") {
