@@ -139,6 +139,10 @@ def systemd_resources(config):
     with_mknod(config)
     with_cgroup_ns(config)
     config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdd"
+    config.setdefault("annotations", {}).update({
+        "org.systemd.property.TimeoutStopUSec": "uint64 5000000",
+        "org.systemd.property.CollectMode": "inactive-or-failed",
+    })
     config["linux"]["resources"] = {
         "memory": {"limit": 33554432},
         "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"},

@@ -41,6 +41,8 @@ check_eq /ocrt.slice/$unit "$(show $unit ControlGroup)" "[cg:place.systemdScope]
 check_eq yes "$(show $unit Delegate)" "[cg:place.systemdScope] the unit has Delegate=yes"
 check_eq "0::/ocrt.slice/$unit" "$(cat /proc/$pid/cgroup 2>&1)" "[cg:place.systemdScope] /proc/<init>/cgroup is the scope"
 check_eq "ocrt container vm-sdd" "$(show $unit Description)" "the unit's Description names the container"
+check_eq 5s "$(show $unit TimeoutStopUSec)" "the annotation org.systemd.property.TimeoutStopUSec is a unit property"
+check_eq inactive-or-failed "$(show $unit CollectMode)" "the annotation org.systemd.property.CollectMode is a unit property"
 
 # The resources: unit properties where systemd has them, and the cgroup files.
 check_eq 33554432 "$(show $unit MemoryMax)" "[cg:memory.limit] systemd's MemoryMax is the limit"
