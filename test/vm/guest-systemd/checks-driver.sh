@@ -10,7 +10,7 @@ root=/run/ocrt-vm-sd
 bundle=/run/ocrt-vm-bundle-sd
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -z "${2:-}" ] || echo "    $2"; }
 check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
 has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "$(echo "$1" | tr '\n' '|')" ;; esac; }
 use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }

@@ -8,7 +8,7 @@ root=/run/ocrt-vm
 bundle=/run/ocrt-vm-bundle
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -z "${2:-}" ] || echo "    $2"; }
 check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
 use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
 ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
