@@ -166,6 +166,25 @@ def systemd_bad_path(config):
     config["linux"]["cgroupsPath"] = "ocrt.slice:vm-sdpath"
 
 
+# The systemd driver on a v1/hybrid systemd host (run-systemd.sh with OCRT_VM_CGROUP=hybrid).
+def systemd_resources_v1(config):
+    with_mknod(config)
+    with_cgroup_ns(config)
+    config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdv1"
+    config["linux"]["resources"] = {
+        "memory": {"limit": 33554432},
+        "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"},
+        "pids": {"limit": 20},
+        "devices": [
+            {"allow": False, "access": "rwm"},
+            {"allow": True, "type": "c", "major": 1, "minor": 5, "access": "rwm"},
+            {"allow": True, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+            {"allow": True, "type": "c", "major": 1, "minor": 200, "access": "rm"},
+        ],
+    }
+
+
+variant("sd-driver-v1", ["/bin/sleep", "120"], systemd_resources_v1)
 variant("sd-driver", ["/bin/sleep", "120"], systemd_resources)
 variant("sd-bad-file", ["/bin/sleep", "60"], systemd_bad_file)
 variant("sd-bad-path", ["/bin/sleep", "60"], systemd_bad_path)
