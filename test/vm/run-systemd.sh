@@ -5,8 +5,8 @@
 # the systemd cgroup driver (checks-driver.sh).
 #
 #   bash test/vm/run-systemd.sh        # OCRT as the integration tests
-#   bash test/vm/run-systemd.sh v1     # systemd on cgroup v1 (hybrid): the systemd
-#                                       # driver's v1 checks (checks-driver-v1.sh)
+#   OCRT_VM_CGROUP=hybrid bash test/vm/run-systemd.sh   # systemd on cgroup v1 (its
+#       hybrid layout): the systemd driver's v1 checks (checks-driver-v1.sh)
 #
 # The root image (debootstrap minbase + systemd) is built once and cached in
 # $OCRT_VM_CACHE, keyed by the suite and package list; each run boots a snapshot of it
@@ -102,9 +102,9 @@ mkfs.ext4 -q -F -L vmtest -d "$stage" "$work/vmtest.img" "$size" >/dev/null || f
 
 # systemd 252 still boots on cgroup v1 when asked (hybrid: cgroup2 at /sys/fs/cgroup/unified).
 v1_cmdline=
-mode=${OCRT_VM_CGROUP:-${1:-v2}}
+mode=${OCRT_VM_CGROUP:-v2}
 name=vm-systemd
-[ "$mode" = v1 ] && v1_cmdline="systemd.unified_cgroup_hierarchy=0 " && name=vm-systemd-v1
+[ "$mode" = hybrid ] && v1_cmdline="systemd.unified_cgroup_hierarchy=0 " && name=vm-systemd-hybrid
 vm_accel
 log=$work/serial.log
 start=$(date +%s.%N)

@@ -9,7 +9,7 @@ cp -an /vmtest/root/. /
 echo "GUEST: kernel $(uname -r), PID 1 $(cat /proc/1/comm), systemd $(systemctl --version | head -1)"
 passed=0
 failed=0
-# Booted with cgroup v1 (run-systemd.sh with OCRT_VM_CGROUP=v1): the v1 driver checks only.
+# Booted with cgroup v1 (run-systemd.sh with OCRT_VM_CGROUP=hybrid): the v1 driver checks only.
 parts="checks.sh checks-driver.sh"
 [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || parts="checks-driver-v1.sh"
 for part in $parts; do
