@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds ocrt and runs every test (unit + root integration).
-# Ends with one line: "N passed, N failed, N skipped" over every Catch2 test case and
-# every check of the integration scripts and the VM guest.
+# Prints the cgroups matrix (also in $BUILD_DIR/cgroups-matrix.md), then ends with one
+# line: "N passed, N failed, N skipped" over every Catch2 test case and every check of
+# the integration scripts and the VM guest.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -16,6 +17,13 @@ if ! ninja -C "$build"; then
     echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
 fi
 meson test -C "$build" --no-rebuild --print-errorlogs "$@"
+# Issue 4's cgroups matrix (resource x host mode) from the [cg:KEY] checks the tests
+# printed; also kept in $build/cgroups-matrix.md. The count line below stays last.
+echo
+echo "cgroups matrix (resource x host mode):"
+python3 test/cgroups_matrix.py --output "$build/cgroups-matrix.md" "$build/meson-logs/testlog.txt" ||
+    echo "(the cgroups matrix could not be made)"
+echo
 python3 - "$build/meson-logs/testlog.json" <<'PY'
 # Counts what the tests checked, not just the meson tests: a Catch2 binary adds its
 # test cases, an integration script (and the VM guest) its checks. A test that

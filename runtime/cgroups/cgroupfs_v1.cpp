@@ -116,6 +116,8 @@ public:
         std::vector<FileWrite> writes = OCRT_TRY(v2_ ? plan_v2_writes(resources, probe) : plan_v1_writes(resources, probe));
         // v2: the device rules are an eBPF program (an update without rules keeps the old one).
         if (v2_ && !resources.devices.empty()) OCRT_TRY(set_device_filter(resources.devices));
+        if (!v2_ && resources.cpu && resources.cpu->realtime_runtime && *resources.cpu->realtime_runtime > 0)
+            OCRT_TRY(grant_realtime_to_parents(*resources.cpu->realtime_runtime));
         for (const FileWrite &w : writes) {
             auto written = files_.write(*dir_of(w.controller) + "/" + w.file, w.value);
             // A value only the kernel can judge (an interface or RDMA device name, a
@@ -278,6 +280,26 @@ private:
                     if (enabled && enabled->find(controller) == std::string::npos)
                         (void)files_.write(parent + "/cgroup.subtree_control", "+" + controller);
             }
+        }
+        return ok();
+    }
+
+    // A v1 cgroup's realtime budget must fit in its parent's, and a cgroup ocrt makes
+    // starts with none: the parents ocrt made (cgroupsPath "/a/b", or a relative path)
+    // get the container's budget first, top down. Parents it did not make are left as
+    // they are; the kernel's EINVAL then says the budget does not fit.
+    Result<void> grant_realtime_to_parents(int64_t runtime) {
+        auto cpu = dir_of("cpu");
+        if (!cpu) return ok();
+        for (const std::string &dir : placement_.created) {
+            if (dir == *cpu || !under(*cpu, dir)) continue;
+            auto current = files_.read(dir + "/cpu.rt_runtime_us");
+            if (!current) continue;  // a kernel without CONFIG_RT_GROUP_SCHED: the plan says so
+            auto have = parse_int(*current);
+            if (have && *have >= runtime) continue;
+            if (auto granted = files_.write(dir + "/cpu.rt_runtime_us", std::to_string(runtime)); !granted)
+                return std::move(granted).error().wrap("config.json: /linux/resources/cpu/realtimeRuntime: give the parent cgroup \"" +
+                                                       dir + "\" the realtime budget");
         }
         return ok();
     }

@@ -84,7 +84,14 @@ Result<void> plan_memory(const spec::MemoryResources &m, Planner &plan) {
     if (m.disable_oom_killer && *m.disable_oom_killer)
         OCRT_TRY(plan.add("memory", "memory.oom_control", "1", ptr + "/disableOOMKiller"));
     if (m.use_hierarchy) OCRT_TRY(plan.add("memory", "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0", ptr + "/useHierarchy"));
-    // checkBeforeUpdate: the v1 kernel itself refuses a limit below the current usage.
+    // checkBeforeUpdate: the v1 kernel refuses a limit below the usage only when it cannot
+    // reclaim enough (it swaps or drops cache first); the spec wants it refused outright.
+    if (m.check_before_update && *m.check_before_update && m.limit && *m.limit >= 0) {
+        auto usage = plan.current("memory", "memory.usage_in_bytes");
+        if (usage && *m.limit < *usage)
+            return field_error(ptr + "/limit", "the new limit " + number(*m.limit) + " is below the current usage " +
+                                                   number(*usage) + " (checkBeforeUpdate)");
+    }
     return ok();
 }
 

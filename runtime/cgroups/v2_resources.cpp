@@ -19,6 +19,10 @@ public:
         writes_.push_back({kUnified, file, value, pointer});
         return ok();
     }
+    bool has(const std::string &file) const { return probe_.has_file && probe_.has_file(kUnified, file); }
+    std::optional<int64_t> current(const std::string &file) const {
+        return probe_.current ? probe_.current(kUnified, file) : std::nullopt;
+    }
     std::vector<FileWrite> take() { return std::move(writes_); }
 
     static constexpr const char *kUnified = "unified";
@@ -29,6 +33,24 @@ private:
 };
 
 std::string limit(int64_t value) { return value < 0 ? "max" : std::to_string(value); }
+
+Result<void> check_usage(const spec::MemoryResources &m, Planner &plan) {
+    if (m.limit && *m.limit >= 0) {
+        auto usage = plan.current("memory.current");
+        if (usage && *m.limit < *usage)
+            return field_error("/memory/limit", "the new limit " + std::to_string(*m.limit) +
+                                                    " is below the current usage " + std::to_string(*usage) +
+                                                    " (checkBeforeUpdate)");
+    }
+    if (m.swap && *m.swap >= 0 && m.limit && *m.limit >= 0 && *m.swap >= *m.limit) {
+        auto swapped = plan.current("memory.swap.current");
+        if (swapped && *m.swap - *m.limit < *swapped)
+            return field_error("/memory/swap", "the new swap limit " + std::to_string(*m.swap - *m.limit) +
+                                                   " is below the current swap usage " + std::to_string(*swapped) +
+                                                   " (checkBeforeUpdate)");
+    }
+    return ok();
+}
 
 Result<void> plan_memory(const spec::MemoryResources &m, Planner &plan) {
     const std::string ptr = "/memory";
@@ -43,6 +65,9 @@ Result<void> plan_memory(const spec::MemoryResources &m, Planner &plan) {
         else swap = std::to_string(*m.swap - *m.limit);
         OCRT_TRY(plan.add("memory", "memory.swap.max", swap, ptr + "/swap"));
     }
+    // checkBeforeUpdate (config-linux.md "Memory"): v2 would OOM-kill to meet a limit below
+    // the usage; like v1, refuse it instead.
+    if (m.check_before_update && *m.check_before_update) OCRT_TRY(check_usage(m, plan));
     if (m.swappiness && *m.swappiness != 0)
         return field_error(ptr + "/swappiness", "cgroup v2 has no per-cgroup swappiness");
     if (m.disable_oom_killer && *m.disable_oom_killer)
@@ -118,8 +143,12 @@ Result<std::vector<FileWrite>> plan_v2_writes(const spec::Resources &resources, 
     if (resources.block_io) OCRT_TRY(plan_io(*resources.block_io, plan));
     for (size_t i = 0; i < resources.hugepage_limits.size(); ++i) {
         const auto &l = resources.hugepage_limits[i];
-        OCRT_TRY(plan.add("hugetlb", "hugetlb." + l.page_size + ".max", std::to_string(l.limit),
-                          "/hugepageLimits/" + std::to_string(i)));
+        std::string at = "/hugepageLimits/" + std::to_string(i);
+        OCRT_TRY(plan.add("hugetlb", "hugetlb." + l.page_size + ".max", std::to_string(l.limit), at));
+        // The reservation limit (Linux 5.7) in step, so an mmap beyond it fails up front
+        // instead of a SIGBUS at fault time (config-linux.md "Huge page limits").
+        if (plan.has("hugetlb." + l.page_size + ".rsvd.max"))
+            OCRT_TRY(plan.add("hugetlb", "hugetlb." + l.page_size + ".rsvd.max", std::to_string(l.limit), at));
     }
     if (resources.network && (resources.network->class_id || !resources.network->priorities.empty()))
         return field_error("/network", "net_cls and net_prio do not exist on cgroup v2");

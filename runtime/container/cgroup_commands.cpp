@@ -113,6 +113,13 @@ Result<void> update(const std::string &root, const std::string &id, const spec::
     // Device rules are fixed at create (runc's update has no device flags either).
     spec::Resources without_devices = resources;
     without_devices.devices.clear();
+    // checkBeforeUpdate given at create (or by an earlier update) keeps guarding later
+    // updates that do not say (runc keeps it in the container's cgroup config).
+    if (without_devices.memory && !without_devices.memory->check_before_update) {
+        auto snapshot = load_config_snapshot(c.dir.path());
+        if (snapshot && snapshot->linux_ && snapshot->linux_->resources && snapshot->linux_->resources->memory)
+            without_devices.memory->check_before_update = snapshot->linux_->resources->memory->check_before_update;
+    }
     OCRT_TRY(detail::recorded_cgroups(c.record)->apply(without_devices));
     return remember_update(c.dir, resources_json);
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <climits>
@@ -40,7 +41,13 @@ std::string eperm_reason(int resource, uint64_t hard) {
 bool is_executable(const std::string &path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode) || (st.st_mode & 0111) == 0) return false;
-    return ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+    if (::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0) return true;
+    if (errno != EPERM && errno != ENOSYS) return false;
+    // The filter loaded before the lookup (noNewPrivileges false) refused the call.
+    std::vector<gid_t> groups(static_cast<size_t>(std::max(::getgroups(0, nullptr), 0)));
+    int count = groups.empty() ? 0 : ::getgroups(static_cast<int>(groups.size()), groups.data());
+    groups.resize(static_cast<size_t>(std::max(count, 0)));
+    return mode_allows_exec(st.st_mode, st.st_uid, st.st_gid, ::geteuid(), ::getegid(), groups);
 }
 
 std::string path_from_env(const std::vector<std::string> &env) {
@@ -109,6 +116,14 @@ Result<void> enter_cwd(const spec::Process &process, Kernel &kernel) {
     if (!reachable || actual[0] != '/')
         return Error(code, "process.cwd " + quoted(cwd) + " is outside the container root (possible container breakout)");
     return ok();
+}
+
+bool mode_allows_exec(mode_t mode, uid_t owner, gid_t group, uid_t euid, gid_t egid,
+                      const std::vector<gid_t> &groups) {
+    if (euid == 0) return (mode & 0111) != 0;
+    if (euid == owner) return (mode & S_IXUSR) != 0;
+    if (egid == group || std::find(groups.begin(), groups.end(), group) != groups.end()) return (mode & S_IXGRP) != 0;
+    return (mode & S_IXOTH) != 0;
 }
 
 Result<std::string> find_executable(const spec::Process &process) {

@@ -46,18 +46,18 @@ field() { sed -n "s/^$1=//p" <<<"$OUT"; }
 
 check_view() {  # WHAT ROOT ACCESS: assertions on $OUT of one run
     local what=$1 root=$2 access=$3
-    assert_eq "$host_names" "$(field ls)" "$what: /sys/fs/cgroup lists the host's hierarchies"
-    assert_eq "33554432" "$(field mem)" "$what: memory/memory.limit_in_bytes is the container's limit"
-    assert_eq "77" "$(field pids)" "$what: pids/pids.max is the container's limit"
-    assert_eq "" "$(field memdirs)" "$what: memory/, pids/ and unified/ are the container's cgroup (no cgroup below it)"
-    assert_eq "" "$(field found)" "$what: a sibling cgroup on the host is not visible"
-    assert_eq "1" "$(field unified)" "$what: unified/cgroup.procs lists the container's init"
-    assert_contains "$OUT" "mnt /sys/fs/cgroup / tmpfs $access" "$what: /sys/fs/cgroup is a $access tmpfs"
-    assert_contains "$OUT" "mnt /sys/fs/cgroup/memory $root cgroup $access" "$what: memory/ shows $root as a $access cgroup mount"
-    assert_contains "$OUT" "mnt /sys/fs/cgroup/unified $root cgroup2 $access" "$what: unified/ shows $root as a $access cgroup2 mount"
+    assert_eq "$host_names" "$(field ls)" "[cg:place.mount] $what: /sys/fs/cgroup lists the host's hierarchies"
+    assert_eq "33554432" "$(field mem)" "[cg:place.mount] $what: memory/memory.limit_in_bytes is the container's limit"
+    assert_eq "77" "$(field pids)" "[cg:place.mount] $what: pids/pids.max is the container's limit"
+    assert_eq "" "$(field memdirs)" "[cg:place.mount] $what: memory/, pids/ and unified/ are the container's cgroup (no cgroup below it)"
+    assert_eq "" "$(field found)" "[cg:place.mount] $what: a sibling cgroup on the host is not visible"
+    assert_eq "1" "$(field unified)" "[cg:place.mount] $what: unified/cgroup.procs lists the container's init"
+    assert_contains "$OUT" "mnt /sys/fs/cgroup / tmpfs $access" "[cg:place.mount] $what: /sys/fs/cgroup is a $access tmpfs"
+    assert_contains "$OUT" "mnt /sys/fs/cgroup/memory $root cgroup $access" "[cg:place.mount] $what: memory/ shows $root as a $access cgroup mount"
+    assert_contains "$OUT" "mnt /sys/fs/cgroup/unified $root cgroup2 $access" "[cg:place.mount] $what: unified/ shows $root as a $access cgroup2 mount"
     local want=refused
     [ "$access" = rw ] && want=ok
-    assert_eq "$want" "$(field write)" "$what: writing pids.max is ${want/ok/allowed}"
+    assert_eq "$want" "$(field write)" "[cg:place.mount] $what: writing pids.max is ${want/ok/allowed}"
 }
 
 run_view() {  # NAME CGROUPNS(0|1) MOUNT-OPTIONS-PYTHON-LIST [USERNS(0|1)]
@@ -73,7 +73,7 @@ if $userns:
     c['linux']['namespaces'].append({'type': 'user'})
     c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
     c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
-    assert_ok "$name: run a container with a cgroup mount" ocrt run --bundle "$bundle" "$id"
+    assert_ok "[cg:place.mount] $name: run a container with a cgroup mount" ocrt run --bundle "$bundle" "$id"
 }
 
 ro='["nosuid", "noexec", "nodev", "relatime", "ro"]'
@@ -86,6 +86,6 @@ check_view "cgroup namespace, rw" "/" rw
 # A user namespace may not mount a v1 hierarchy afresh: the container's directories are bound.
 run_view userns 1 "$ro" 1
 check_view "user and cgroup namespaces" "/" ro
-assert_eq "max" "$(cat $CG/pids/$PREFIX/sibling-$$/pids.max)" "the rw container did not write the host's sibling cgroup"
+assert_eq "max" "$(cat $CG/pids/$PREFIX/sibling-$$/pids.max)" "[cg:place.mount] the rw container did not write the host's sibling cgroup"
 
 itest_finish

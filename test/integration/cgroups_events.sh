@@ -55,53 +55,53 @@ wait_line() {
 # --------------------------------------------------------- a process of a live container is OOM-killed
 id=$(new_id live)
 bundle=$(oom_bundle live "$id" sleep 1000) || exit 1
-assert_ok "run -d a container with a 32 MB memory limit" ocrt run -d --bundle "$bundle" "$id"
+assert_ok "[cg:memory.limit] run -d a container with a 32 MB memory limit" ocrt run -d --bundle "$bundle" "$id"
 events=$ITEST_TMP/events-live.out
 "$OCRT" --root "$STATE" events --interval 1s "$id" >"$events" 2>"$ITEST_TMP/events-live.err" &
 EVENTS_PIDS+=($!)
-wait_line "$events" '"type":"stats"' && pass "events streams stats" || fail "events streams stats" "$(cat "$events" "$ITEST_TMP/events-live.err")"
-assert_not_contains "$(cat "$events")" '"type":"oom"' "no oom event before any OOM"
+wait_line "$events" '"type":"stats"' && pass "[cg:cmd.events.stats] events streams stats" || fail "[cg:cmd.events.stats] events streams stats" "$(cat "$events" "$ITEST_TMP/events-live.err")"
+assert_not_contains "$(cat "$events")" '"type":"oom"' "[cg:cmd.events.oom] no oom event before any OOM"
 run_cmd ocrt exec "$id" sh -c "$ALLOCATE"
-assert_eq 137 "$RC" "the exec'd allocation is OOM-killed (exit 128+9)"
+assert_eq 137 "$RC" "[cg:enforce.memory] the exec'd allocation is OOM-killed (exit 128+9)"
 if wait_line "$events" '"type":"oom"'; then
-    assert_eq "{\"type\":\"oom\",\"id\":\"$id\"}" "$(grep '"type":"oom"' "$events" | head -n 1)" "events prints runc's oom line"
+    assert_eq "{\"type\":\"oom\",\"id\":\"$id\"}" "$(grep '"type":"oom"' "$events" | head -n 1)" "[cg:cmd.events.oom] events prints runc's oom line"
 else
-    fail "events prints an oom line" "$(cat "$events" "$ITEST_TMP/events-live.err")"
+    fail "[cg:cmd.events.oom] events prints an oom line" "$(cat "$events" "$ITEST_TMP/events-live.err")"
 fi
 run_cmd ocrt events --stats "$id"
 kills=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["data"]["memory"].get("oom_kill", "missing"))' "$OUT" 2>&1)
-[[ "$kills" =~ ^[1-9][0-9]*$ ]] && pass "events --stats memory.oom_kill counts the kill ($kills)" ||
-    fail "events --stats memory.oom_kill counts the kill" "$kills" "$OUT"
-assert_eq running "$(state_field "$id" status)" "the container keeps running after its exec'd process was OOM-killed"
+[[ "$kills" =~ ^[1-9][0-9]*$ ]] && pass "[cg:cmd.events.stats] events --stats memory.oom_kill counts the kill ($kills)" ||
+    fail "[cg:cmd.events.stats] events --stats memory.oom_kill counts the kill" "$kills" "$OUT"
+assert_eq running "$(state_field "$id" status)" "[cg:enforce.memory] the container keeps running after its exec'd process was OOM-killed"
 # delete while events still watches (v1: the eventfd registration must not keep the cgroup busy).
-assert_ok "delete --force the live container while events streams" ocrt delete --force "$id"
-assert_eq "" "$(find $CG/*/$PREFIX -mindepth 1 -type d -name "$id" 2>/dev/null)" "delete leaves no cgroup of the live container"
+assert_ok "[cg:cmd.delete] delete --force the live container while events streams" ocrt delete --force "$id"
+assert_eq "" "$(find $CG/*/$PREFIX -mindepth 1 -type d -name "$id" 2>/dev/null)" "[cg:cmd.delete] delete leaves no cgroup of the live container"
 ended=no
 for _ in $(seq 50); do kill -0 "${EVENTS_PIDS[0]}" 2>/dev/null || { ended=yes; break; }; sleep 0.2; done
-assert_eq yes "$ended" "the events stream ends when the container is deleted"
+assert_eq yes "$ended" "[cg:cmd.events.oom] the events stream ends when the container is deleted"
 
 # --------------------------------------------------------- the init itself is OOM-killed
 id=$(new_id init)
 bundle=$(oom_bundle init "$id" sh -c "sleep 1; $ALLOCATE") || exit 1
-assert_ok "create the allocating container" ocrt create --bundle "$bundle" "$id"
+assert_ok "[cg:place.absolute] create the allocating container" ocrt create --bundle "$bundle" "$id"
 events=$ITEST_TMP/events-init.out
 "$OCRT" --root "$STATE" events --interval 500ms "$id" >"$events" 2>"$ITEST_TMP/events-init.err" &
 events_pid=$!
 EVENTS_PIDS+=($events_pid)
-wait_line "$events" '"type":"stats"' || fail "events streams stats for the created container" "$(cat "$ITEST_TMP/events-init.err")"
+wait_line "$events" '"type":"stats"' || fail "[cg:cmd.events.stats] events streams stats for the created container" "$(cat "$ITEST_TMP/events-init.err")"
 assert_ok "start it" ocrt start "$id"
-wait_line "$events" '"type":"oom"' && pass "events prints an oom line when the init is OOM-killed" ||
-    fail "events prints an oom line when the init is OOM-killed" "$(cat "$events" "$ITEST_TMP/events-init.err")"
+wait_line "$events" '"type":"oom"' && pass "[cg:cmd.events.oom] events prints an oom line when the init is OOM-killed" ||
+    fail "[cg:cmd.events.oom] events prints an oom line when the init is OOM-killed" "$(cat "$events" "$ITEST_TMP/events-init.err")"
 wait_status "$id" stopped
-assert_eq stopped "$(state_field "$id" status)" "state: the OOM-killed container is stopped"
+assert_eq stopped "$(state_field "$id" status)" "[cg:enforce.memory] state: the OOM-killed container is stopped"
 ended=no
 for _ in $(seq 50); do kill -0 "$events_pid" 2>/dev/null || { ended=yes; break; }; sleep 0.2; done
-assert_eq yes "$ended" "the events stream ends when the container stops"
+assert_eq yes "$ended" "[cg:cmd.events.oom] the events stream ends when the container stops"
 wait "$events_pid"
-assert_eq 0 "$?" "events exits 0 at the end of the stream"
-assert_fail "events --stats on the OOM-killed container" "is not running" ocrt events --stats "$id"
-assert_ok "delete the OOM-killed container" ocrt delete "$id"
-assert_eq "" "$(find $CG/*/$PREFIX -mindepth 1 -type d -name "$id" 2>/dev/null)" "delete leaves no cgroup of it behind"
+assert_eq 0 "$?" "[cg:cmd.events.oom] events exits 0 at the end of the stream"
+assert_fail "[cg:cmd.events.stats] events --stats on the OOM-killed container" "is not running" ocrt events --stats "$id"
+assert_ok "[cg:cmd.delete] delete the OOM-killed container" ocrt delete "$id"
+assert_eq "" "$(find $CG/*/$PREFIX -mindepth 1 -type d -name "$id" 2>/dev/null)" "[cg:cmd.delete] delete leaves no cgroup of it behind"
 run_cmd ocrt state "$id"
 assert_ne 0 "$RC" "state after delete fails (the container is gone)"
 

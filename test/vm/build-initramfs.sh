@@ -25,6 +25,10 @@ install -m 755 "$probe" "$rootfs/bin/ocrt-probe"
 echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
 (cd "$w" && "$ocrt" spec --bundle "$w/bundle") && python3 "$(dirname "$0")/make-configs.py" "$w/bundle/config.json" "$w/bundle"
 rm -f "$w/bundle/config.json"
+# Kernel modules the guest loads at boot (OCRT_VM_MODULES: .ko paths, e.g. loop.ko).
+for module in ${OCRT_VM_MODULES:-}; do
+    mkdir -p "$w/modules" && cp "$module" "$w/modules/"
+done
 install -m 755 "$guest/init" "$w/init"
 install -m 755 "$guest/stage2.sh" "$w/stage2"
 install -m 755 "$guest/checks.sh" "$w/checks.sh"

@@ -118,6 +118,56 @@ def with_own_cgroup(config):
 variant("intocg", ["/bin/sleep", "60"], with_own_cgroup)
 
 
+# Every linux.resources field at once (checks.sh reads each file on the guest's host side
+# and from inside through the container's cgroup mount). The per-device values use the
+# guest's loop device, 7:0 (stage2.sh sets it up). kernel, kernelTCP, useHierarchy and
+# leafWeight have no v2 counterpart: create must still succeed (runc ignores them too).
+def with_all_resources(config):
+    config["linux"]["cgroupsPath"] = "/ocrt-vm/allres"
+    loop = {"major": 7, "minor": 0}
+    config["linux"]["resources"] = {
+        "memory": {"limit": 67108864, "reservation": 16777216, "swap": 100663296, "swappiness": 0,
+                   "kernel": 33554432, "kernelTCP": 16777216, "useHierarchy": True},
+        "cpu": {"shares": 2048, "quota": 30000, "period": 60000, "burst": 5000, "cpus": "1", "mems": "0"},
+        "pids": {"limit": 25},
+        "blockIO": {"weight": 500, "leafWeight": 300,
+                    "weightDevice": [dict(loop, weight=300, leafWeight=100)],
+                    "throttleReadBpsDevice": [dict(loop, rate=1048576)],
+                    "throttleWriteBpsDevice": [dict(loop, rate=2097152)],
+                    "throttleReadIOPSDevice": [dict(loop, rate=200)],
+                    "throttleWriteIOPSDevice": [dict(loop, rate=300)]},
+        "hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}],
+        "unified": {"memory.high": "50331648"},
+    }
+
+
+variant("allres", ["/bin/sleep", "60"], with_all_resources)
+
+
+def resources_at(path, resources):
+    def edit(config):
+        config["linux"]["cgroupsPath"] = path
+        config["linux"]["resources"] = resources
+    return edit
+
+
+# cpu.idle on its own: an idle group's weight is fixed by the kernel.
+variant("idle", ["/bin/sleep", "60"], resources_at("/ocrt-vm/idle", {"cpu": {"idle": 1}}))
+# v1-only settings: create fails naming the field, leaving nothing.
+variant("swappiness", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory": {"swappiness": 60}}))
+variant("nooomkiller", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory": {"disableOOMKiller": True}}))
+variant("realtime", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimeRuntime": 1000, "realtimePeriod": 100000}}))
+variant("rtperiod", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimePeriod": 100000}}))
+# The init holds 24 MB (the trailing echo keeps the shell, and its memory, alive).
+variant("cbu", ["/bin/sh", "-c", "a=$(head -c 25165824 /dev/zero | tr '\\0' x); sleep 60; echo ${#a}"],
+        resources_at("/ocrt-vm/cbu", {"memory": {"limit": 67108864, "swap": 67108864}}))
+# 20 background sleeps under pids.max=8 cannot all be forked.
+variant("pidlimit", ["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 3 & done; echo forked; wait"],
+        resources_at("/ocrt-vm/pidlimit", {"pids": {"limit": 8}}))
+# A relative cgroupsPath: below ocrt's own cgroup (the guest root).
+variant("relative", ["/bin/sleep", "60"], resources_at("ocrt-vm-rel/x", {"pids": {"limit": 10}}))
+
+
 # The systemd guest (run-systemd.sh): cgroupfs under a slice-like path (checks.sh), and
 # the systemd driver (checks-driver.sh).
 def in_slice(config):

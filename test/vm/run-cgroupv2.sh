@@ -29,6 +29,8 @@ vm_fetch_kernel
 
 work=$(mktemp -d /var/tmp/ocrt-vm.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# loop.ko: the guest's block device for the per-device blockIO checks.
+export OCRT_VM_MODULES="$kdir/lib/modules/$kver/kernel/drivers/block/loop.ko"
 bash "$here/build-initramfs.sh" "$work/initramfs.cpio.gz" "$OCRT" "$OCRT_PROBE" "$here/guest" ||
     { echo "FAIL: vm-cgroupv2: building the initramfs failed"; exit 1; }
 

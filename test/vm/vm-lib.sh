@@ -39,7 +39,7 @@ vm_accel() {
 # VMTEST-SUMMARY; TAIL lines of the log when the guest never reported.
 vm_report() {
     local name=$1 where=$2 log=$3 tail_lines=$4 summary passed failed
-    # Everything the guest reports is prefixed; the rest of the serial log is kernel noise.
+    # Everything the guest reports is prefixed (n/a lines: the cgroups matrix); the rest of the serial log is kernel noise.
     grep -aE '^(GUEST|ok -|not ok -|n/a -|    |VMTEST)' "$log" | tr -d '\r'
     summary=$(grep -a '^VMTEST-SUMMARY' "$log" | tr -d '\r' | tail -1)
     [ -n "$summary" ] || { echo "FAIL: $name: the guest never reported (see the log above)"; tail -"$tail_lines" "$log"; exit 1; }

@@ -174,6 +174,40 @@ TEST_CASE("create makes the directories, gives new cpusets their parent's cpus a
     CHECK(fs.files["/cg/unified/ctr/cgroup.procs"] == "42");
 }
 
+TEST_CASE("v1 realtime: the parents ocrt made get the container's budget first, others are left alone") {
+    FakeFiles fs;
+    HostLayout host;
+    host.mode = HostMode::Legacy;
+    host.hierarchies = {{"/cg/cpu", "/", {"cpu"}, false}};
+    fs.dirs.insert("/cg/cpu");
+    fs.dirs.insert("/cg/cpu/kept");  // exists already: not ocrt's
+    auto placement = resolve_cgroupfs_placement(host, {}, "/kept/a/b", "id", fs);
+    REQUIRE(placement);
+    auto manager = cgroupfs_manager(*placement, fs);
+    REQUIRE(manager->create());
+    fs.files["/cg/cpu/kept/cpu.rt_runtime_us"] = "0\n";
+    fs.files["/cg/cpu/kept/a/cpu.rt_runtime_us"] = "0\n";
+    fs.files["/cg/cpu/kept/a/b/cpu.rt_runtime_us"] = "0\n";
+    fs.files["/cg/cpu/kept/a/b/cpu.rt_period_us"] = "1000000\n";
+    spec::Resources r;
+    r.cpu = spec::CpuResources{};
+    r.cpu->realtime_runtime = 50000;
+    fs.log.clear();
+    REQUIRE(manager->apply(r));
+    auto at = [&](const std::string &entry) { return std::find(fs.log.begin(), fs.log.end(), entry) - fs.log.begin(); };
+    CHECK(fs.files["/cg/cpu/kept/cpu.rt_runtime_us"] == "0\n");
+    CHECK(fs.files["/cg/cpu/kept/a/cpu.rt_runtime_us"] == "50000");
+    CHECK(fs.files["/cg/cpu/kept/a/b/cpu.rt_runtime_us"] == "50000");
+    CHECK(at("write /cg/cpu/kept/a/cpu.rt_runtime_us=50000") < at("write /cg/cpu/kept/a/b/cpu.rt_runtime_us=50000"));
+
+    // A parent that already has enough is not written again.
+    fs.log.clear();
+    r.cpu->realtime_runtime = 40000;
+    REQUIRE(manager->apply(r));
+    CHECK(std::count(fs.log.begin(), fs.log.end(), "write /cg/cpu/kept/a/cpu.rt_runtime_us=40000") == 0);
+    CHECK(fs.files["/cg/cpu/kept/a/b/cpu.rt_runtime_us"] == "40000");
+}
+
 TEST_CASE("a directory that appeared meanwhile is not ours: destroy leaves it") {
     FakeFiles fs = host_files();
     auto placement = resolve_cgroupfs_placement(hybrid_host(), {}, "/ctr", "id", fs);

@@ -16,6 +16,7 @@ struct FakeHost {
     std::set<std::string> controllers = {"memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "devices", "freezer", "hugetlb"};
     std::set<std::string> missing;
     std::optional<int64_t> memsw_now;
+    std::optional<int64_t> usage_now;
     bool hugetlb_v2 = true;
 
     ResourceProbe probe() {
@@ -25,6 +26,7 @@ struct FakeHost {
         p.on_v2 = [this](const std::string &c) { return c == "hugetlb" && hugetlb_v2; };
         p.current = [this](const std::string &, const std::string &f) -> std::optional<int64_t> {
             if (f == "memory.memsw.limit_in_bytes") return memsw_now;
+            if (f == "memory.usage_in_bytes") return usage_now;
             return std::nullopt;
         };
         return p;
@@ -85,6 +87,24 @@ TEST_CASE("memory: an unlimited limit also lifts memory+swap; kernel limits skip
     host.missing = {"memory.kmem.limit_in_bytes"};
     std::vector<FileWrite> want = {{"memory", "memory.limit_in_bytes", "-1"}, {"memory", "memory.memsw.limit_in_bytes", "-1"}};
     CHECK(plan(r, host) == want);
+}
+
+TEST_CASE("memory: checkBeforeUpdate refuses a limit below memory.usage_in_bytes") {
+    spec::Resources r;
+    r.memory = spec::MemoryResources{};
+    r.memory->limit = 4000;
+    r.memory->check_before_update = true;
+    FakeHost host;
+    host.usage_now = 5000;
+    auto below = plan_v1_writes(r, host.probe());
+    REQUIRE_FALSE(below);
+    CHECK(below.error().message().find("/linux/resources/memory/limit: the new limit 4000 is below the current usage 5000") !=
+          std::string::npos);
+    r.memory->limit = 6000;
+    CHECK(plan(r, host) == std::vector<FileWrite>{{"memory", "memory.limit_in_bytes", "6000"}});
+    r.memory->limit = 4000;
+    r.memory->check_before_update = false;
+    CHECK(plan(r, host) == std::vector<FileWrite>{{"memory", "memory.limit_in_bytes", "4000"}});
 }
 
 TEST_CASE("memory: swappiness above 100 is a config error naming the field") {

@@ -83,6 +83,52 @@ TEST_CASE("v2: realtime, net_cls and a controller the host lacks are config erro
     CHECK(missing.error().message().find("\"pids\" cgroup v2 controller is not available") != std::string::npos);
 }
 
+TEST_CASE("v2 checkBeforeUpdate: a limit below memory.current (or swap below memory.swap.current) is refused") {
+    ResourceProbe probe = v2_probe();
+    probe.current = [](const std::string &controller, const std::string &file) -> std::optional<int64_t> {
+        CHECK(controller == "unified");
+        if (file == "memory.current") return 5000;
+        if (file == "memory.swap.current") return 300;
+        return std::nullopt;
+    };
+    spec::Resources r;
+    r.memory = spec::MemoryResources{};
+    r.memory->limit = 4000;
+    r.memory->check_before_update = true;
+    auto below = plan_v2_writes(r, probe);
+    REQUIRE_FALSE(below);
+    CHECK(below.error().message().find("/linux/resources/memory/limit") != std::string::npos);
+    CHECK(below.error().message().find("below the current usage 5000") != std::string::npos);
+
+    r.memory->limit = 6000;
+    r.memory->swap = 6200;  // swap.max 200 < 300 swapped
+    auto swap = plan_v2_writes(r, probe);
+    REQUIRE_FALSE(swap);
+    CHECK(swap.error().message().find("/linux/resources/memory/swap") != std::string::npos);
+
+    r.memory->swap = 6400;
+    auto fits = plan_v2_writes(r, probe);
+    REQUIRE(fits);
+    CHECK(fits->front() == FileWrite{"unified", "memory.max", "6000"});
+    // Without the flag the limit is written as asked (v2 then reclaims or OOM-kills).
+    r.memory->limit = 4000;
+    r.memory->swap.reset();
+    r.memory->check_before_update = false;
+    CHECK(plan_v2_writes(r, probe));
+}
+
+TEST_CASE("v2 hugepageLimits: max, and rsvd.max in step where the kernel has it") {
+    spec::Resources r;
+    r.hugepage_limits = {{"2MB", 4194304}};
+    std::vector<FileWrite> want = {{"unified", "hugetlb.2MB.max", "4194304"}, {"unified", "hugetlb.2MB.rsvd.max", "4194304"}};
+    CHECK(plan(r) == want);
+    ResourceProbe old_kernel = v2_probe();
+    old_kernel.has_file = [](const std::string &, const std::string &f) { return f.find("rsvd") == std::string::npos; };
+    auto writes = plan_v2_writes(r, old_kernel);
+    REQUIRE(writes);
+    CHECK(*writes == std::vector<FileWrite>{{"unified", "hugetlb.2MB.max", "4194304"}});
+}
+
 TEST_CASE("v2: linux.resources.unified is written as given, after the converted values") {
     spec::Resources r;
     r.pids = spec::PidsResources{10};

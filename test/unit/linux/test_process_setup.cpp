@@ -6,8 +6,12 @@
 #include <catch2/catch.hpp>
 
 #include <linux/close_range.h>
+#include <fcntl.h>
+#include <seccomp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -184,6 +188,49 @@ TEST_CASE("find_executable searches PATH from process.env") {
 
     auto empty = ocrt::os::find_executable(process_with({}, {}));
     REQUIRE_FALSE(empty);
+}
+
+TEST_CASE("mode_allows_exec follows the owner, group and other execute bits") {
+    using ocrt::os::mode_allows_exec;
+    CHECK(mode_allows_exec(0100, 5, 6, 0, 0, {}));    // root: any execute bit
+    CHECK(mode_allows_exec(0001, 5, 6, 0, 0, {}));
+    CHECK_FALSE(mode_allows_exec(0644, 5, 6, 0, 0, {}));
+    CHECK(mode_allows_exec(0700, 5, 6, 5, 9, {}));     // owner
+    CHECK_FALSE(mode_allows_exec(0077, 5, 6, 5, 6, {}));  // owner bits decide for the owner
+    CHECK(mode_allows_exec(0010, 5, 6, 7, 6, {}));     // group by egid
+    CHECK(mode_allows_exec(0010, 5, 6, 7, 8, {3, 6}));  // group by a supplementary group
+    CHECK_FALSE(mode_allows_exec(0701, 5, 6, 7, 6, {}));  // group bits decide for the group
+    CHECK(mode_allows_exec(0001, 5, 6, 7, 8, {}));     // other
+    CHECK_FALSE(mode_allows_exec(0770, 5, 6, 7, 8, {}));
+}
+
+// runtime-tools' default profile (and old Docker ones) predate faccessat2 and
+// answer EPERM for it; with noNewPrivileges false the filter is loaded before the
+// lookup, so the lookup must not take that EPERM as "not executable".
+TEST_CASE("find_executable still finds a program when seccomp refuses faccessat2 with EPERM") {
+    TempDir dir;
+    make_file(dir, "bin/tool", 0755);
+    make_file(dir, "bin/data", 0644);
+    std::string path = "PATH=" + dir / "bin";
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+        bool loaded = ctx && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(faccessat2), 0) == 0 &&
+                      seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(faccessat), 0) == 0 &&
+                      seccomp_load(ctx) == 0;
+        if (!loaded) ::_exit(10);
+        if (::faccessat(AT_FDCWD, (dir / "bin/tool").c_str(), X_OK, AT_EACCESS) == 0 || errno != EPERM) ::_exit(11);
+        auto found = ocrt::os::find_executable(process_with({"tool"}, {path}));
+        if (!found || *found != dir / "bin/tool") ::_exit(12);
+        auto data = ocrt::os::find_executable(process_with({"data"}, {path}));
+        if (data) ::_exit(13);  // still not executable: no execute bit
+        ::_exit(0);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);  // 10: no filter, 11: the filter did not apply, 12/13: wrong lookup
 }
 
 TEST_CASE("exec_process marks fds close-on-exec, resets signals, then execs") {

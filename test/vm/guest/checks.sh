@@ -8,10 +8,11 @@ root=/run/ocrt-vm
 bundle=/bundle
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; return 0; }
 check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
 use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
 ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
+has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "$1" ;; esac; }
 field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
 
 check_eq "cgroup2" "$(awk '$2 == "/sys/fs/cgroup" {print $3}' /proc/mounts)" "the guest runs a pure cgroup v2 hierarchy"
@@ -29,6 +30,8 @@ check_eq 3 "$rc" "run returns the container's exit status"
 use sleep
 (cd "$bundle" && ocrt create vm-life) && ok "create" || not_ok "create"
 check_eq created "$(field vm-life status)" "state after create"
+case "$(cat /proc/$(field vm-life pid)/cgroup 2>&1)" in 0::/*vm-life) ok "[cg:place.default] no cgroupsPath: the init is in a cgroup named after the id" ;;
+    *) not_ok "[cg:place.default] no cgroupsPath: the init is in a cgroup named after the id" "$(cat /proc/$(field vm-life pid)/cgroup 2>&1)" ;; esac
 ocrt start vm-life && ok "start" || not_ok "start"
 check_eq running "$(field vm-life status)" "state after start"
 pid=$(field vm-life pid)
@@ -41,8 +44,8 @@ ocrt delete vm-life && ok "delete" || not_ok "delete"
 
 use probe
 out=$(cd "$bundle" && ocrt run vm-probe 2>&1); rc=$?
-check_eq 0 "$rc" "ocrt-probe runs in a container with a cgroup namespace"
-case "$out" in *"ns.cgroup="*) ok "the probe reports its cgroup namespace" ;; *) not_ok "the probe reports its cgroup namespace" "$out" ;; esac
+check_eq 0 "$rc" "[cg:place.cgroupns] ocrt-probe runs in a container with a cgroup namespace"
+case "$out" in *"ns.cgroup="*) ok "[cg:place.cgroupns] the probe reports its cgroup namespace" ;; *) not_ok "[cg:place.cgroupns] the probe reports its cgroup namespace" "$out" ;; esac
 case "$out" in *"hostname=ocrt"*) ok "the probe sees the container's hostname" ;; *) not_ok "the probe sees the container's hostname" "$out" ;; esac
 
 use userns
@@ -54,35 +57,145 @@ case "$out" in *"uid=0"*) ok "root inside the user namespace" ;; *) not_ok "root
 # exec joins the cgroup, delete removes it.
 use limits
 cg=/sys/fs/cgroup/ocrt-vm/limits
-(cd "$bundle" && ocrt create vm-limits) && ok "create with linux.resources on cgroup v2" || not_ok "create with linux.resources on cgroup v2"
+(cd "$bundle" && ocrt create vm-limits) && ok "[cg:place.absolute] create with linux.resources on cgroup v2" || not_ok "[cg:place.absolute] create with linux.resources on cgroup v2"
 pid=$(field vm-limits pid)
-check_eq "$pid" "$(cat $cg/cgroup.procs 2>&1)" "v2: the init is in its cgroup before start"
-check_eq 33554432 "$(cat $cg/memory.max 2>&1)" "v2: memory.limit -> memory.max"
-check_eq 33554432 "$(cat $cg/memory.swap.max 2>&1)" "v2: memory+swap -> memory.swap.max (swap minus limit)"
-check_eq 39 "$(cat $cg/cpu.weight 2>&1)" "v2: cpu.shares 1024 -> cpu.weight 39"
-check_eq "50000 100000" "$(cat $cg/cpu.max 2>&1)" "v2: quota/period -> cpu.max"
-check_eq 20 "$(cat $cg/pids.max 2>&1)" "v2: pids.max"
+check_eq "$pid" "$(cat $cg/cgroup.procs 2>&1)" "[cg:place.absolute] v2: the init is in its cgroup before start"
+check_eq 33554432 "$(cat $cg/memory.max 2>&1)" "[cg:memory.limit] v2: memory.limit -> memory.max"
+check_eq 33554432 "$(cat $cg/memory.swap.max 2>&1)" "[cg:memory.swap] v2: memory+swap -> memory.swap.max (swap minus limit)"
+check_eq 39 "$(cat $cg/cpu.weight 2>&1)" "[cg:cpu.shares] v2: cpu.shares 1024 -> cpu.weight 39"
+check_eq "50000 100000" "$(cat $cg/cpu.max 2>&1)" "[cg:cpu.quota] v2: quota/period -> cpu.max"
+check_eq 20 "$(cat $cg/pids.max 2>&1)" "[cg:pids.limit] v2: pids.max"
 ocrt start vm-limits && ok "v2: start" || not_ok "v2: start"
-ocrt pause vm-limits && ok "v2: pause" || not_ok "v2: pause"
-check_eq paused "$(field vm-limits status)" "v2: state reports paused"
-check_eq 1 "$(cat $cg/cgroup.freeze 2>&1)" "v2: cgroup.freeze is 1"
-ocrt resume vm-limits && ok "v2: resume" || not_ok "v2: resume"
-check_eq running "$(field vm-limits status)" "v2: running again after resume"
-check_eq "[$pid]" "$(ocrt ps --format json vm-limits 2>&1)" "v2: ps --format json lists the init"
-ocrt update --pids-limit 30 --memory 64M vm-limits && ok "v2: update" || not_ok "v2: update"
-check_eq 30 "$(cat $cg/pids.max 2>&1)" "v2: update changed pids.max"
-check_eq 67108864 "$(cat $cg/memory.max 2>&1)" "v2: update changed memory.max"
+ocrt pause vm-limits && ok "[cg:cmd.pause] v2: pause" || not_ok "[cg:cmd.pause] v2: pause"
+check_eq paused "$(field vm-limits status)" "[cg:cmd.pause] v2: state reports paused"
+check_eq 1 "$(cat $cg/cgroup.freeze 2>&1)" "[cg:cmd.pause] v2: cgroup.freeze is 1"
+ocrt resume vm-limits && ok "[cg:cmd.pause] v2: resume" || not_ok "[cg:cmd.pause] v2: resume"
+check_eq running "$(field vm-limits status)" "[cg:cmd.pause] v2: running again after resume"
+check_eq "[$pid]" "$(ocrt ps --format json vm-limits 2>&1)" "[cg:cmd.ps] v2: ps --format json lists the init"
+ocrt update --pids-limit 30 --memory 64M vm-limits && ok "[cg:cmd.update] v2: update" || not_ok "[cg:cmd.update] v2: update"
+check_eq 30 "$(cat $cg/pids.max 2>&1)" "[cg:cmd.update] v2: update changed pids.max"
+check_eq 67108864 "$(cat $cg/memory.max 2>&1)" "[cg:cmd.update] v2: update changed memory.max"
 ocrt exec -d --pid-file /tmp/vm-exec.pid vm-limits sleep 5 && ok "v2: exec -d" || not_ok "v2: exec -d"
-grep -qx "$(cat /tmp/vm-exec.pid 2>/dev/null)" $cg/cgroup.procs && ok "v2: the exec'd process is in the container's cgroup" ||
-    not_ok "v2: the exec'd process is in the container's cgroup" "$(cat $cg/cgroup.procs)"
+grep -qx "$(cat /tmp/vm-exec.pid 2>/dev/null)" $cg/cgroup.procs && ok "[cg:place.absolute] v2: the exec'd process is in the container's cgroup" ||
+    not_ok "[cg:place.absolute] v2: the exec'd process is in the container's cgroup" "$(cat $cg/cgroup.procs)"
 stats=$(ocrt events --stats vm-limits 2>&1)
-case "$stats" in *'"pids":{"current":'[1-9]*',"limit":30}'*) ok "v2: events --stats reports pids.current and the limit" ;;
-    *) not_ok "v2: events --stats reports pids.current and the limit" "$stats" ;; esac
-case "$stats" in *'"usage":{"limit":67108864,"usage":'[1-9]*) ok "v2: events --stats reports memory usage and limit" ;;
-    *) not_ok "v2: events --stats reports memory usage and limit" "$stats" ;; esac
-ocrt delete --force vm-limits && ok "v2: delete --force" || not_ok "v2: delete --force"
-[ -d $cg ] && not_ok "v2: delete removes the cgroup" || ok "v2: delete removes the cgroup"
-[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: and the parent it made" || ok "v2: and the parent it made"
+case "$stats" in *'"pids":{"current":'[1-9]*',"limit":30}'*) ok "[cg:cmd.events.stats] v2: events --stats reports pids.current and the limit" ;;
+    *) not_ok "[cg:cmd.events.stats] v2: events --stats reports pids.current and the limit" "$stats" ;; esac
+case "$stats" in *'"usage":{"limit":67108864,"usage":'[1-9]*) ok "[cg:cmd.events.stats] v2: events --stats reports memory usage and limit" ;;
+    *) not_ok "[cg:cmd.events.stats] v2: events --stats reports memory usage and limit" "$stats" ;; esac
+ocrt kill --all vm-limits KILL && ok "[cg:cmd.kill.all] v2: kill --all KILL" || not_ok "[cg:cmd.kill.all] v2: kill --all KILL"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -z "$(cat $cg/cgroup.procs 2>/dev/null)" ] && break; sleep 0.2; done
+check_eq "" "$(cat $cg/cgroup.procs 2>&1)" "[cg:cmd.kill.all] v2: no process is left in the cgroup after kill --all (cgroup.kill)"
+for i in 1 2 3 4 5 6 7 8 9 10; do [ "$(field vm-limits status)" = stopped ] && break; sleep 0.2; done
+check_eq stopped "$(field vm-limits status)" "[cg:cmd.kill.all] v2: the container is stopped after kill --all"
+ocrt delete --force vm-limits && ok "[cg:cmd.delete] v2: delete --force" || not_ok "[cg:cmd.delete] v2: delete --force"
+[ -d $cg ] && not_ok "[cg:cmd.delete] v2: delete removes the cgroup" || ok "[cg:cmd.delete] v2: delete removes the cgroup"
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "[cg:cmd.delete] v2: and the parent it made" || ok "[cg:cmd.delete] v2: and the parent it made"
+
+na() { echo "n/a - [cg:$1] $2"; }
+
+# Every linux.resources field (make-configs.py "allres"), converted to the v2 files:
+# each read on the host side and from inside (the container's cgroup namespace mount).
+use allres
+cg=/sys/fs/cgroup/ocrt-vm/allres
+(cd "$bundle" && ocrt run -d vm-allres) && ok "[cg:place.absolute] create with every linux.resources field on cgroup v2" ||
+    not_ok "[cg:place.absolute] create with every linux.resources field on cgroup v2"
+files="memory.max memory.low memory.swap.max memory.high cpu.weight cpu.max cpu.max.burst cpuset.cpus cpuset.mems pids.max io.weight io.max hugetlb.2MB.max hugetlb.2MB.rsvd.max"
+inside=$(ocrt exec vm-allres sh -c 'for f in '"$files"'; do echo "$f=$(cat /sys/fs/cgroup/$f 2>&1 | tr "\n" " ")"; done' 2>&1)
+both() {  # KEY FILE EXPECTED WHAT
+    check_eq "$3" "$(cat $cg/$2 2>&1 | tr '\n' ' ' | sed 's/ *$//')" "[cg:$1] v2 host: $2 is '$3' ($4)"
+    check_eq "$3" "$(echo "$inside" | sed -n "s|^$2=||p" | sed 's/ *$//')" "[cg:$1] v2 inside: $2 is '$3' ($4)"
+}
+both memory.limit memory.max 67108864 "memory.limit"
+both memory.reservation memory.low 16777216 "memory.reservation"
+both memory.swap memory.swap.max 33554432 "memory+swap 96M minus memory 64M"
+both unified memory.high 50331648 "linux.resources.unified, written as given"
+both cpu.shares cpu.weight 79 "shares 2048 converted as runc"
+both cpu.quota cpu.max "30000 60000" "quota"
+both cpu.period cpu.max "30000 60000" "period"
+both cpu.burst cpu.max.burst 5000 "burst"
+both cpu.cpus cpuset.cpus 1 "cpus"
+both cpu.mems cpuset.mems 0 "mems"
+both pids.limit pids.max 25 "pids.limit"
+both blockIO.weight io.weight "default 4950 7:0 2930" "blkio weight 500 -> io.weight 4950"
+both blockIO.weightDevice io.weight "default 4950 7:0 2930" "per-device weight 300 -> 2930"
+both blockIO.throttleReadBpsDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "rbps"
+both blockIO.throttleWriteBpsDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "wbps"
+both blockIO.throttleReadIOPSDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "riops"
+both blockIO.throttleWriteIOPSDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "wiops"
+both hugepageLimits hugetlb.2MB.max 4194304 "hugepageLimits"
+both hugepageLimits.rsvd hugetlb.2MB.rsvd.max 4194304 "the reservation limit in step"
+for key in memory.kernel memory.kernelTCP memory.useHierarchy blockIO.leafWeight blockIO.leafWeightDevice; do
+    ok "[cg:$key] v2: create with $key succeeds (no v2 counterpart; ignored as runc does)"
+done
+na memory.kernel "cgroup v2 has no kernel memory limit (kmem is part of memory.max); create succeeds and ignores it"
+na memory.kernelTCP "cgroup v2 has no separate TCP buffer limit; create succeeds and ignores it"
+na memory.useHierarchy "cgroup v2 is always hierarchical; create succeeds and ignores it"
+na blockIO.leafWeight "the v2 io controller has no leaf weight; create succeeds and ignores it"
+na blockIO.leafWeightDevice "the v2 io controller has no per-device leaf weight; create succeeds and ignores it"
+ocrt delete --force vm-allres && ok "[cg:cmd.delete] v2: delete the every-resource container" || not_ok "[cg:cmd.delete] v2: delete the every-resource container"
+[ -d $cg ] && not_ok "[cg:cmd.delete] v2: its cgroup is gone" || ok "[cg:cmd.delete] v2: its cgroup is gone"
+
+use idle
+(cd "$bundle" && ocrt run -d vm-idle) && ok "[cg:cpu.idle] v2: create with cpu.idle 1" || not_ok "[cg:cpu.idle] v2: create with cpu.idle 1"
+check_eq 1 "$(cat /sys/fs/cgroup/ocrt-vm/idle/cpu.idle 2>&1)" "[cg:cpu.idle] v2 host: cpu.idle is 1"
+check_eq 1 "$(ocrt exec vm-idle cat /sys/fs/cgroup/cpu.idle 2>&1)" "[cg:cpu.idle] v2 inside: cpu.idle is 1"
+ocrt delete --force vm-idle
+
+# v1-only settings: refused naming the field, nothing left behind.
+refused() {  # KEY VARIANT FIELD
+    use $2
+    out=$(cd "$bundle" && ocrt create vm-refused 2>&1) && not_ok "[cg:$1] v2: $3 is refused" "create succeeded" ||
+        case "$out" in *"$3"*) ok "[cg:$1] v2: $3 is refused, naming the field" ;; *) not_ok "[cg:$1] v2: $3 is refused, naming the field" "$out" ;; esac
+    if [ -e "$root/vm-refused" ] || [ -d /sys/fs/cgroup/ocrt-vm/refused ]; then not_ok "[cg:$1] v2: the refused create left nothing"
+    else ok "[cg:$1] v2: the refused create left nothing"; fi
+    ocrt delete --force vm-refused >/dev/null 2>&1
+}
+na memory.swappiness "cgroup v2 has no per-cgroup swappiness"
+refused memory.swappiness swappiness /linux/resources/memory/swappiness
+na memory.disableOOMKiller "cgroup v2 cannot disable the OOM killer"
+refused memory.disableOOMKiller nooomkiller /linux/resources/memory/disableOOMKiller
+na cpu.realtimeRuntime "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 only)"
+na cpu.realtimePeriod "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 only)"
+refused cpu.realtimeRuntime realtime /linux/resources/cpu/realtimeRuntime
+refused cpu.realtimePeriod rtperiod /linux/resources/cpu/realtimePeriod
+rmdir /sys/fs/cgroup/ocrt-vm 2>/dev/null
+
+# checkBeforeUpdate: v2 would OOM-kill to meet a limit below the usage; ocrt refuses it.
+use cbu
+cg=/sys/fs/cgroup/ocrt-vm/cbu
+(cd "$bundle" && ocrt run -d vm-cbu >/dev/null 2>&1) && ok "[cg:memory.checkBeforeUpdate] v2: run -d a container holding 24 MB" ||
+    not_ok "[cg:memory.checkBeforeUpdate] v2: run -d a container holding 24 MB"
+for i in $(seq 50); do [ "$(cat $cg/memory.current 2>/dev/null || echo 0)" -gt 25165824 ] && break; sleep 0.2; done
+[ "$(cat $cg/memory.current 2>/dev/null || echo 0)" -gt 25165824 ] && ok "[cg:memory.checkBeforeUpdate] v2: memory.current is above 24 MB" ||
+    not_ok "[cg:memory.checkBeforeUpdate] v2: memory.current is above 24 MB" "$(cat $cg/memory.current 2>&1)"
+out=$(echo '{"memory": {"limit": 8388608, "checkBeforeUpdate": true}}' | ocrt update --resources - vm-cbu 2>&1) &&
+    not_ok "[cg:memory.checkBeforeUpdate] v2: update below the usage is refused" "update succeeded" ||
+    has "$out" "below the current usage" "[cg:memory.checkBeforeUpdate] v2: update below the usage is refused"
+check_eq 67108864 "$(cat $cg/memory.max 2>&1)" "[cg:memory.checkBeforeUpdate] v2: memory.max keeps the old limit"
+check_eq running "$(field vm-cbu status)" "[cg:memory.checkBeforeUpdate] v2: nothing was OOM-killed"
+echo '{"memory": {"limit": 50331648, "swap": 50331648, "checkBeforeUpdate": true}}' | ocrt update --resources - vm-cbu &&
+    ok "[cg:memory.checkBeforeUpdate] v2: update above the usage is applied" || not_ok "[cg:memory.checkBeforeUpdate] v2: update above the usage is applied"
+check_eq 50331648 "$(cat $cg/memory.max 2>&1)" "[cg:memory.checkBeforeUpdate] v2: memory.max is the new limit"
+# The applied update's checkBeforeUpdate stays in force for later updates that do not say.
+out=$(ocrt update --memory 8M vm-cbu 2>&1) && not_ok "[cg:memory.checkBeforeUpdate] v2: a later update --memory below the usage is refused too" "update succeeded" ||
+    has "$out" "below the current usage" "[cg:memory.checkBeforeUpdate] v2: a later update --memory below the usage is refused too"
+check_eq 50331648 "$(cat $cg/memory.max 2>&1)" "[cg:memory.checkBeforeUpdate] v2: memory.max still holds the last applied limit"
+ocrt delete --force vm-cbu
+
+# pids.max is enforced: forks beyond it fail.
+use pidlimit
+out=$(cd "$bundle" && ocrt run vm-pidlimit 2>&1)
+has "$out" "can't fork" "[cg:enforce.pids] v2: fork fails once pids.max is reached"
+
+# A relative cgroupsPath goes below ocrt's own cgroup (here the root).
+use relative
+(cd "$bundle" && ocrt create vm-rel) && ok "[cg:place.relative] v2: create with a relative cgroupsPath" || not_ok "[cg:place.relative] v2: create with a relative cgroupsPath"
+check_eq "$(field vm-rel pid)" "$(cat /sys/fs/cgroup/ocrt-vm-rel/x/cgroup.procs 2>&1)" "[cg:place.relative] v2: the init is in /ocrt-vm-rel/x"
+check_eq 10 "$(cat /sys/fs/cgroup/ocrt-vm-rel/x/pids.max 2>&1)" "[cg:place.relative] v2: its limit is there"
+ocrt delete --force vm-rel
+[ -d /sys/fs/cgroup/ocrt-vm-rel ] && not_ok "[cg:cmd.delete] v2: delete removes the relative cgroup and its parent" ||
+    ok "[cg:cmd.delete] v2: delete removes the relative cgroup and its parent"
 
 # cgroup v2 devices: an eBPF program attached to the container's cgroup. Inside, each
 # device is opened for reading (r) or writing (w): ok, EPERM (the filter), or ENXIO
@@ -95,54 +208,53 @@ try() {
 rm -f /x; mknod /x c 1 200 2>/tmp/err && echo "mknod ok" || echo "mknod $(cat /tmp/err)"
 for d in /dev/null /dev/zero /dev/full /dev/urandom /x; do try r $d; done
 try w /dev/null; try w /x'
-has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "$1" ;; esac; }
 
 use devices-default
-(cd "$bundle" && ocrt run -d vm-devdef >/dev/null 2>&1) && ok "devices: a container with the default rules runs" ||
-    not_ok "devices: a container with the default rules runs"
+(cd "$bundle" && ocrt run -d vm-devdef >/dev/null 2>&1) && ok "[cg:devices] devices: a container with the default rules runs" ||
+    not_ok "[cg:devices] devices: a container with the default rules runs"
 out=$(ocrt exec vm-devdef sh -c "$devcheck" 2>&1)
-has "$out" "r /dev/null ok" "devices: default rules: /dev/null can be read"
-has "$out" "w /dev/null ok" "devices: default rules: /dev/null can be written"
-has "$out" "r /dev/zero ok" "devices: default rules: /dev/zero can be read"
-has "$out" "r /dev/full ok" "devices: default rules: /dev/full can be read"
-has "$out" "r /dev/urandom ok" "devices: default rules: /dev/urandom can be read"
-has "$out" "mknod ok" "devices: default rules: mknod of any char device (c *:* m)"
-has "$out" "r /x EPERM" "devices: default rules: c 1:200 cannot be opened (default deny)"
-ocrt delete --force vm-devdef && ok "devices: delete" || not_ok "devices: delete"
+has "$out" "r /dev/null ok" "[cg:devices] devices: default rules: /dev/null can be read"
+has "$out" "w /dev/null ok" "[cg:devices] devices: default rules: /dev/null can be written"
+has "$out" "r /dev/zero ok" "[cg:devices] devices: default rules: /dev/zero can be read"
+has "$out" "r /dev/full ok" "[cg:devices] devices: default rules: /dev/full can be read"
+has "$out" "r /dev/urandom ok" "[cg:devices] devices: default rules: /dev/urandom can be read"
+has "$out" "mknod ok" "[cg:devices] devices: default rules: mknod of any char device (c *:* m)"
+has "$out" "r /x EPERM" "[cg:enforce.devices] devices: default rules: c 1:200 cannot be opened (default deny)"
+ocrt delete --force vm-devdef && ok "[cg:cmd.delete] devices: delete" || not_ok "[cg:cmd.delete] devices: delete"
 
 use devices-rules
-(cd "$bundle" && ocrt run -d vm-devrules >/dev/null 2>&1) && ok "devices: a container with linux.resources.devices runs" ||
-    not_ok "devices: a container with linux.resources.devices runs"
+(cd "$bundle" && ocrt run -d vm-devrules >/dev/null 2>&1) && ok "[cg:devices] devices: a container with linux.resources.devices runs" ||
+    not_ok "[cg:devices] devices: a container with linux.resources.devices runs"
 out=$(ocrt exec vm-devrules sh -c "$devcheck" 2>&1)
-has "$out" "r /x ENXIO" "devices: allow c 1:200 rw lets a read open through"
-has "$out" "w /x EPERM" "devices: a later deny c 1:200 w refuses a write open (last match wins, per access bit)"
-has "$out" "r /dev/zero ok" "devices: the defaults still apply after the configured rules"
+has "$out" "r /x ENXIO" "[cg:devices] devices: allow c 1:200 rw lets a read open through"
+has "$out" "w /x EPERM" "[cg:enforce.devices] devices: a later deny c 1:200 w refuses a write open (last match wins, per access bit)"
+has "$out" "r /dev/zero ok" "[cg:devices] devices: the defaults still apply after the configured rules"
 # Device rules are fixed at create (container::update drops them, as runc's update does):
 # an update with rules leaves the program alone.
 rules='{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],"pids":{"limit":50}}'
-echo "$rules" | ocrt update --resources - vm-devrules && ok "devices: update --resources with device rules is accepted" ||
-    not_ok "devices: update --resources with device rules is accepted"
+echo "$rules" | ocrt update --resources - vm-devrules && ok "[cg:cmd.update] devices: update --resources with device rules is accepted" ||
+    not_ok "[cg:cmd.update] devices: update --resources with device rules is accepted"
 out=$(ocrt exec vm-devrules sh -c "$devcheck" 2>&1)
-has "$out" "r /dev/zero ok" "devices: after update, the filter made at create still applies"
-has "$out" "w /x EPERM" "devices: after update, the configured deny still applies"
-ocrt delete --force vm-devrules && ok "devices: delete with rules" || not_ok "devices: delete with rules"
+has "$out" "r /dev/zero ok" "[cg:devices] devices: after update, the filter made at create still applies"
+has "$out" "w /x EPERM" "[cg:enforce.devices] devices: after update, the configured deny still applies"
+ocrt delete --force vm-devrules && ok "[cg:cmd.delete] devices: delete with rules" || not_ok "[cg:cmd.delete] devices: delete with rules"
 
 # cgroup v2 OOM kills: `events` streams {"type":"oom","id":...} (inotify on memory.events),
 # events --stats counts them in memory.oom_kill.
 use oom
-(cd "$bundle" && ocrt run -d vm-oom) && ok "v2: run -d with a 32 MB memory limit" || not_ok "v2: run -d with a 32 MB memory limit"
+(cd "$bundle" && ocrt run -d vm-oom) && ok "[cg:memory.limit] v2: run -d with a 32 MB memory limit" || not_ok "[cg:memory.limit] v2: run -d with a 32 MB memory limit"
 ocrt events --interval 1s vm-oom >/tmp/vm-events.out 2>&1 &
 events_pid=$!
 for i in $(seq 50); do grep -q '"type":"stats"' /tmp/vm-events.out && break; sleep 0.2; done
 ocrt exec vm-oom sh -c 'a=$(head -c 83886080 /dev/zero | tr "\\0" x); echo survived ${#a}' >/tmp/vm-oom.out 2>&1; rc=$?
-check_eq 137 "$rc" "v2: the exec'd allocation is OOM-killed"
+check_eq 137 "$rc" "[cg:enforce.memory] v2: the exec'd allocation is OOM-killed"
 for i in $(seq 50); do grep -q '"type":"oom"' /tmp/vm-events.out && break; sleep 0.2; done
-check_eq '{"type":"oom","id":"vm-oom"}' "$(grep '"type":"oom"' /tmp/vm-events.out | head -n 1)" "v2: events prints runc's oom line"
+check_eq '{"type":"oom","id":"vm-oom"}' "$(grep '"type":"oom"' /tmp/vm-events.out | head -n 1)" "[cg:cmd.events.oom] v2: events prints runc's oom line"
 kill $events_pid 2>/dev/null
-case "$(ocrt events --stats vm-oom 2>&1)" in *'"oom_kill":'[1-9]*) ok "v2: events --stats memory.oom_kill counts the kill" ;;
-    *) not_ok "v2: events --stats memory.oom_kill counts the kill" "$(ocrt events --stats vm-oom 2>&1)" ;; esac
-ocrt delete --force vm-oom && ok "v2: delete --force after an OOM kill" || not_ok "v2: delete --force after an OOM kill"
-[ -d /sys/fs/cgroup/ocrt-vm/oom ] && not_ok "v2: delete removes the OOM container's cgroup" || ok "v2: delete removes the OOM container's cgroup"
+case "$(ocrt events --stats vm-oom 2>&1)" in *'"oom_kill":'[1-9]*) ok "[cg:cmd.events.stats] v2: events --stats memory.oom_kill counts the kill" ;;
+    *) not_ok "[cg:cmd.events.stats] v2: events --stats memory.oom_kill counts the kill" "$(ocrt events --stats vm-oom 2>&1)" ;; esac
+ocrt delete --force vm-oom && ok "[cg:cmd.delete] v2: delete --force after an OOM kill" || not_ok "[cg:cmd.delete] v2: delete --force after an OOM kill"
+[ -d /sys/fs/cgroup/ocrt-vm/oom ] && not_ok "[cg:cmd.delete] v2: delete removes the OOM container's cgroup" || ok "[cg:cmd.delete] v2: delete removes the OOM container's cgroup"
 
 # clone3(CLONE_INTO_CGROUP): the init starts life in its own cgroup. ocrt create runs
 # alone in a cgroup at pids.max=1, where a clone charged to that cgroup fails (EAGAIN).
@@ -151,12 +263,12 @@ runner=/sys/fs/cgroup/ocrt-vm-runner
 echo +pids >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 mkdir -p $runner
 (cd "$bundle" && sh -c "echo \$\$ >$runner/cgroup.procs && echo 1 >$runner/pids.max && exec /usr/sbin/ocrt --root $root create vm-intocg") >/tmp/vm-intocg.out 2>&1; rc=$?
-check_eq 0 "$rc" "v2: create from a cgroup at its pids.max (the init is cloned into its own cgroup)"
+check_eq 0 "$rc" "[cg:place.cloneIntoCgroup] v2: create from a cgroup at its pids.max (the init is cloned into its own cgroup)"
 pid=$(field vm-intocg pid)
-check_eq "0::/ocrt-vm/intocg" "$(cat /proc/$pid/cgroup 2>&1)" "v2: /proc/<init>/cgroup right after create"
-ocrt delete --force vm-intocg && ok "v2: delete --force the clone3 container" || not_ok "v2: delete --force the clone3 container"
+check_eq "0::/ocrt-vm/intocg" "$(cat /proc/$pid/cgroup 2>&1)" "[cg:place.cloneIntoCgroup] v2: /proc/<init>/cgroup right after create"
+ocrt delete --force vm-intocg && ok "[cg:cmd.delete] v2: delete --force the clone3 container" || not_ok "[cg:cmd.delete] v2: delete --force the clone3 container"
 rmdir $runner 2>/dev/null
-[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: no cgroup left after the clone3 container" || ok "v2: no cgroup left after the clone3 container"
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "[cg:cmd.delete] v2: no cgroup left after the clone3 container" || ok "[cg:cmd.delete] v2: no cgroup left after the clone3 container"
 
 # The "cgroup" mount at /sys/fs/cgroup shows the container's own cgroup (its limits, no
 # other cgroup), read-only: a fresh cgroup2 in a cgroup namespace, else a bind of its directory.
@@ -164,16 +276,16 @@ mkdir -p /sys/fs/cgroup/ocrt-vm-sibling
 for mode in ns nons; do
     use cgview-$mode
     out=$(cd "$bundle" && ocrt run vm-cgview-$mode 2>&1); rc=$?
-    check_eq 0 "$rc" "v2 cgroup mount ($mode): run"
-    check_eq 41943040 "$(echo "$out" | sed -n 's/^max=//p')" "v2 cgroup mount ($mode): /sys/fs/cgroup/memory.max is the container's limit"
-    check_eq 33 "$(echo "$out" | sed -n 's/^pids=//p')" "v2 cgroup mount ($mode): /sys/fs/cgroup/pids.max is the container's limit"
-    check_eq 0 "$(echo "$out" | sed -n 's/^dirs=//p')" "v2 cgroup mount ($mode): no other cgroup is visible"
+    check_eq 0 "$rc" "[cg:place.mount] v2 cgroup mount ($mode): run"
+    check_eq 41943040 "$(echo "$out" | sed -n 's/^max=//p')" "[cg:place.mount] v2 cgroup mount ($mode): /sys/fs/cgroup/memory.max is the container's limit"
+    check_eq 33 "$(echo "$out" | sed -n 's/^pids=//p')" "[cg:place.mount] v2 cgroup mount ($mode): /sys/fs/cgroup/pids.max is the container's limit"
+    check_eq 0 "$(echo "$out" | sed -n 's/^dirs=//p')" "[cg:place.mount] v2 cgroup mount ($mode): no other cgroup is visible"
     want="/ cgroup2 ro"
     [ $mode = nons ] && want="/ocrt-vm/cgview-nons cgroup2 ro"
-    check_eq "$want" "$(echo "$out" | sed -n 's/^root=//p')" "v2 cgroup mount ($mode): mountinfo root, type and ro"
+    check_eq "$want" "$(echo "$out" | sed -n 's/^root=//p')" "[cg:place.mount] v2 cgroup mount ($mode): mountinfo root, type and ro"
 done
 rmdir /sys/fs/cgroup/ocrt-vm-sibling
-[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "v2: no cgroup left after the cgroup mount containers" || ok "v2: no cgroup left after the cgroup mount containers"
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "[cg:cmd.delete] v2: no cgroup left after the cgroup mount containers" || ok "[cg:cmd.delete] v2: no cgroup left after the cgroup mount containers"
 
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"

@@ -34,6 +34,14 @@ Result<void> enter_cwd(const spec::Process &process, Kernel &kernel);
 // with runc's wording on failure: exec: "foo": executable file not found in $PATH.
 Result<std::string> find_executable(const spec::Process &process);
 
+// Whether a file with this mode may be executed by euid/egid with these
+// supplementary groups (root: any execute bit). find_executable falls back to it
+// when faccessat(2) answers EPERM or ENOSYS: that is a seccomp profile that does
+// not know faccessat2 (runtime-tools' and older Docker defaults), not the file's
+// permissions, which the kernel reports as EACCES.
+bool mode_allows_exec(mode_t mode, uid_t owner, gid_t group, uid_t euid, gid_t egid,
+                      const std::vector<gid_t> &groups);
+
 // Marks every fd >= 3 + preserve_fds close-on-exec (so execve closes them, yet the
 // sync socket still works to report an execve failure), resets signal dispositions
 // and mask, then execve. Returns only on failure. before_execve, when given, runs
