@@ -2,7 +2,7 @@
 # Installs what building and testing ocrt needs on Debian 12 (idempotent; root).
 set -euo pipefail
 packages=(meson ninja-build g++ pkg-config nlohmann-json3-dev libyaml-cpp-dev libseccomp-dev libcap-dev
-          catch2 busybox-static python3 python3-jsonschema iproute2 util-linux
+          catch2 libsystemd-dev busybox-static python3 python3-jsonschema iproute2 util-linux
           # conformance-runtime-tools-cgroups: Go and the runtime-tools library with what its
           # cgroups, generate and validate packages import (all Debian -dev source packages).
           golang-go golang-github-opencontainers-runtime-tools-dev golang-github-opencontainers-specs-dev

@@ -38,7 +38,7 @@ ordered_json linux_features() {
     ordered_json os;
     os["namespaces"] = names(namespace_words());
     os["capabilities"] = names(capability_words());
-    os["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", true}};
+    os["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", OCRT_HAVE_SYSTEMD != 0}, {"systemdUser", false}, {"rdma", true}};
     os["seccomp"] = seccomp_features();
     os["apparmor"] = enabled(true);  // implemented; whether the host has it is checked at create
     os["selinux"] = enabled(true);

@@ -84,12 +84,16 @@ Result<Placement> resolve_cgroupfs_placement(const HostLayout &host, const std::
 }
 
 Result<std::unique_ptr<Manager>> manager_for_create(const std::string &driver, const std::string &cgroups_path,
-                                                    const std::string &id, CgroupFiles &files) {
-    if (driver == "disabled") return std::unique_ptr<Manager>(new DisabledManager(Placement{"disabled", {}, {}}));
-    if (driver == "systemd")
-        return Error("the systemd cgroup manager is not supported yet; use --cgroup-manager=cgroupfs");
-    if (driver != "cgroupfs" && !driver.empty()) return Error("invalid cgroup manager \"" + driver + "\"");
+                                                    const std::string &id, CgroupFiles &files,
+                                                    const std::map<std::string, std::string> &annotations) {
+    if (driver == "disabled") return std::unique_ptr<Manager>(new DisabledManager(Placement{"disabled", {}, {}, {}}));
+    if (driver != "cgroupfs" && driver != "systemd" && !driver.empty())
+        return Error("invalid cgroup manager \"" + driver + "\"");
+    if (driver == "systemd" && !built_with_systemd())
+        return Error(ENOTSUP, "ocrt was built without systemd support: the systemd cgroup manager is not available");
     HostLayout host = OCRT_TRY(detect_host());
+    if (driver == "systemd")
+        return systemd_manager_for_create(host, cgroups_path, id, annotations, files, connect_systemd_bus);
     std::string self = OCRT_TRY(fs::read_file("/proc/self/cgroup"));
     Placement placement = OCRT_TRY(resolve_cgroupfs_placement(host, parse_proc_cgroup(self), cgroups_path, id, files));
     return cgroupfs_manager(std::move(placement), files, std::move(host));
@@ -97,6 +101,7 @@ Result<std::unique_ptr<Manager>> manager_for_create(const std::string &driver, c
 
 std::unique_ptr<Manager> manager_for_placement(Placement placement, CgroupFiles &files) {
     if (placement.driver == "cgroupfs") return cgroupfs_manager(std::move(placement), files);
+    if (placement.driver == "systemd") return systemd_manager(std::move(placement), files, connect_systemd_bus);
     return std::unique_ptr<Manager>(new DisabledManager(std::move(placement)));
 }
 

@@ -17,6 +17,7 @@ void record_cgroups(Record &record, const cgroups::Placement &placement) {
     record.cgroup_manager = placement.driver;
     record.cgroup_dirs = placement.dirs;
     record.cgroups_created = placement.created;
+    record.cgroup_unit = placement.unit;
 }
 
 std::unique_ptr<cgroups::Manager> recorded_cgroups(const Record &record) {
@@ -25,6 +26,7 @@ std::unique_ptr<cgroups::Manager> recorded_cgroups(const Record &record) {
     placement.driver = record.cgroup_dirs.empty() ? "disabled" : record.cgroup_manager;
     placement.dirs = record.cgroup_dirs;
     placement.created = record.cgroups_created;
+    placement.unit = record.cgroup_unit;
     return cgroups::manager_for_placement(std::move(placement));
 }
 

@@ -145,7 +145,8 @@ Result<CreatedInit> create_container(const CreateOptions &options) {
     // Resolved before anything exists, so a bad cgroupsPath leaves nothing behind; the
     // directories about to be made are in the first record already, so a crashed create
     // still tells delete what to remove.
-    auto cgroups = OCRT_TRY(cgroups::manager_for_create(options.cgroup_manager, record.cgroups_path, options.id));
+    auto cgroups = OCRT_TRY(cgroups::manager_for_create(options.cgroup_manager, record.cgroups_path, options.id,
+                                                        cgroups::real_cgroup_files(), config.annotations));
     record_cgroups(record, cgroups->placement());
     ContainerDir dir = OCRT_TRY(claim_container_dir(options.root, options.id, record));
     if (auto saved = save_config_snapshot(dir, config_text); !saved)

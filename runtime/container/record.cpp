@@ -22,6 +22,7 @@ Result<void> read_own_fields(const nlohmann::json &own, Record &record) {
             record.cgroup_dirs = own.at("cgroupDirs").get<std::map<std::string, std::string>>();
         if (own.contains("cgroupsCreated"))
             record.cgroups_created = own.at("cgroupsCreated").get<std::vector<std::string>>();
+        if (own.contains("systemdUnit")) record.cgroup_unit = own.at("systemdUnit").get<std::string>();
         if (own.contains("noNewKeyring")) record.no_new_keyring = own.at("noNewKeyring").get<bool>();
     } catch (const nlohmann::json::exception &e) {
         return Error(std::string("state record: \"ocrt\": ") + e.what());
@@ -40,6 +41,7 @@ std::string record_to_json(const Record &record) {
         {"cgroupsPath", record.cgroups_path},
         {"cgroupDirs", record.cgroup_dirs},
         {"cgroupsCreated", record.cgroups_created},
+        {"systemdUnit", record.cgroup_unit},
         {"noNewKeyring", record.no_new_keyring},
     };
     return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

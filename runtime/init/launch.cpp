@@ -107,6 +107,8 @@ Result<unique_fd> prepare_cgroups(const spec::Config &config, cgroups::Manager *
     OCRT_TRY(manager->create());
     OCRT_TRY(manager->apply(cgroups::create_resources(config)));
     const auto &dirs = manager->placement().dirs;
+    // systemd makes a scope's cgroup only once the init exists (place() starts the unit).
+    if (manager->placement().driver == "systemd") return unique_fd{};
     auto unified = dirs.find(cgroups::kUnifiedKey);
     if (unified == dirs.end()) return unique_fd{};
     for (const auto &[controller, dir] : dirs)

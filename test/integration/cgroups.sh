@@ -466,9 +466,19 @@ assert_eq "" "$(leftover_dirs "$id")" "disabled: no cgroup directory"
 assert_fail "disabled: pause explains there is no cgroup" "no cgroup" ocrt pause "$id"
 assert_ok "disabled: delete" ocrt delete --force "$id"
 
+# The systemd driver: this host has no systemd as PID 1 (the driver is checked in the
+# systemd guest, test/vm/run-systemd.sh); here it must fail clearly and leave nothing.
 id=$(new_id systemd)
 [ -d /run/systemd/system ] || na place.systemdScope "this host does not run systemd (PID 1 is $(cat /proc/1/comm))"
-assert_fail "--systemd-cgroup: refused here, said clearly" "systemd" \
+assert_fail "--systemd-cgroup: a cgroupsPath not of the form slice:prefix:name is refused" "/linux/cgroupsPath" \
+    "$OCRT" --root "$STATE" --systemd-cgroup create --bundle "$bundle" "$id"
+edit_config "$bundle" "c['linux']['cgroupsPath'] = 'ocrt-test.slice:ocrt:$id'"
+if "$OCRT" features | grep -q '"systemd": true'; then
+    expected="connect to systemd"
+else
+    expected="built without systemd support"
+fi
+assert_fail "--systemd-cgroup: refused here, said clearly" "$expected" \
     "$OCRT" --root "$STATE" --systemd-cgroup create --bundle "$bundle" "$id"
 assert_eq "" "$(ls "$STATE" 2>/dev/null | grep -x "$id")" "systemd: no state dir left"
 assert_eq "" "$(find $CG -maxdepth 6 -name "*$id*" 2>/dev/null)" "systemd: no cgroup left"

@@ -168,8 +168,8 @@ variant("pidlimit", ["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14
 variant("relative", ["/bin/sleep", "60"], resources_at("ocrt-vm-rel/x", {"pids": {"limit": 10}}))
 
 
-# The systemd guest (run-systemd.sh): cgroupfs under a slice-like path, and a systemd
-# "slice:prefix:name" path for the driver that is not there yet.
+# The systemd guest (run-systemd.sh): cgroupfs under a slice-like path (checks.sh), and
+# the systemd driver (checks-driver.sh).
 def in_slice(config):
     config["linux"]["cgroupsPath"] = "/ocrt.slice/vm-slice"
     config["linux"]["resources"] = {"memory": {"limit": 33554432}, "pids": {"limit": 20}}
@@ -179,10 +179,62 @@ def hello_in_slice(config):
     config["linux"]["cgroupsPath"] = "/ocrt.slice/sd-hello"
 
 
-def systemd_path(config):
-    config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sd"
-
-
 variant("hello-slice", ["/bin/sh", "-c", "echo hello from $(hostname)"], hello_in_slice)
 variant("slice", ["/bin/sleep", "60"], in_slice)
-variant("sd-path", ["/bin/sleep", "60"], systemd_path)
+
+
+# The systemd driver: every resource systemd has a property for, plus hugetlb (which it
+# has not: written to the file only) and device rules (the eBPF filter).
+def systemd_resources(config):
+    with_mknod(config)
+    with_cgroup_ns(config)
+    config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdd"
+    config.setdefault("annotations", {}).update({
+        "org.systemd.property.TimeoutStopUSec": "uint64 5000000",
+        "org.systemd.property.CollectMode": "inactive-or-failed",
+    })
+    config["linux"]["resources"] = {
+        "memory": {"limit": 33554432},
+        "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"},
+        "pids": {"limit": 20},
+        "blockIO": {"weight": 500},
+        "hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}],
+        "devices": [
+            {"allow": True, "type": "c", "major": 1, "minor": 200, "access": "rw"},
+            {"allow": False, "type": "c", "major": 1, "minor": 200, "access": "w"},
+        ],
+    }
+
+
+def systemd_bad_file(config):
+    # memory.oom.group takes 0 or 1: the write fails after systemd started the unit.
+    config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdbad"
+    config["linux"]["resources"] = {"pids": {"limit": 20}, "unified": {"memory.oom.group": "7"}}
+
+
+def systemd_bad_path(config):
+    config["linux"]["cgroupsPath"] = "ocrt.slice:vm-sdpath"
+
+
+# The systemd driver on a v1/hybrid systemd host (run-systemd.sh with OCRT_VM_CGROUP=hybrid).
+def systemd_resources_v1(config):
+    with_mknod(config)
+    with_cgroup_ns(config)
+    config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdv1"
+    config["linux"]["resources"] = {
+        "memory": {"limit": 33554432},
+        "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"},
+        "pids": {"limit": 20},
+        "devices": [
+            {"allow": False, "access": "rwm"},
+            {"allow": True, "type": "c", "major": 1, "minor": 5, "access": "rwm"},
+            {"allow": True, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+            {"allow": True, "type": "c", "major": 1, "minor": 200, "access": "rm"},
+        ],
+    }
+
+
+variant("sd-driver-v1", ["/bin/sleep", "120"], systemd_resources_v1)
+variant("sd-driver", ["/bin/sleep", "120"], systemd_resources)
+variant("sd-bad-file", ["/bin/sleep", "60"], systemd_bad_file)
+variant("sd-bad-path", ["/bin/sleep", "60"], systemd_bad_path)

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Boots a Debian guest with systemd as PID 1 (pure cgroup v2 under systemd, the most
 # common production host) in QEMU and runs guest-systemd/checks.sh there against the
-# ocrt under test, with the cgroupfs driver under a slice-like cgroupsPath.
+# ocrt under test: the cgroupfs driver under a slice-like cgroupsPath (checks.sh) and
+# the systemd cgroup driver (checks-driver.sh).
 #
 #   bash test/vm/run-systemd.sh        # OCRT as the integration tests
+#   OCRT_VM_CGROUP=hybrid bash test/vm/run-systemd.sh   # systemd on cgroup v1 (its
+#       hybrid layout): the systemd driver's v1 checks (checks-driver-v1.sh)
 #
 # The root image (debootstrap minbase + systemd) is built once and cached in
 # $OCRT_VM_CACHE, keyed by the suite and package list; each run boots a snapshot of it
@@ -92,9 +95,16 @@ echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
 rm -f "$stage/bundle/config.json"
 install -m 755 "$here/guest-systemd/run-checks.sh" "$stage/run-checks.sh"
 install -m 755 "$here/guest-systemd/checks.sh" "$stage/checks.sh"
+install -m 755 "$here/guest-systemd/checks-driver.sh" "$stage/checks-driver.sh"
+install -m 755 "$here/guest-systemd/checks-driver-v1.sh" "$stage/checks-driver-v1.sh"
 size=$(( $(du -sm "$stage" | cut -f1) * 2 + 16 ))M
 mkfs.ext4 -q -F -L vmtest -d "$stage" "$work/vmtest.img" "$size" >/dev/null || fail "cannot make the per-run disk"
 
+# systemd 252 still boots on cgroup v1 when asked (hybrid: cgroup2 at /sys/fs/cgroup/unified).
+v1_cmdline=
+mode=${OCRT_VM_CGROUP:-v2}
+name=vm-systemd
+[ "$mode" = hybrid ] && v1_cmdline="systemd.unified_cgroup_hierarchy=0 " && name=vm-systemd-hybrid
 vm_accel
 log=$work/serial.log
 start=$(date +%s.%N)
@@ -103,7 +113,7 @@ timeout 400 qemu-system-x86_64 "${accel[@]}" -m 1024 -smp 2 -nographic -no-reboo
     -serial stdio -net none -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initramfs.cpio.gz" \
     -drive "file=$image,format=raw,if=virtio,snapshot=on,cache=unsafe" \
     -drive "file=$work/vmtest.img,format=raw,if=virtio,readonly=on" \
-    -append "console=ttyS0 panic=-1 ${OCRT_VM_DEBUG:+systemd.log_level=info systemd.show_status=1 }${OCRT_VM_DEBUG:-quiet systemd.show_status=0 }systemd.run=/vmtest/run-checks.sh systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
+    -append "console=ttyS0 panic=-1 ${OCRT_VM_DEBUG:+systemd.log_level=info systemd.show_status=1 }${OCRT_VM_DEBUG:-quiet systemd.show_status=0 }${v1_cmdline}systemd.run=/vmtest/run-checks.sh systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
     </dev/null >"$log" 2>&1
 echo "vm: kernel $kver, systemd guest, $(echo "$(date +%s.%N) - $start" | bc) s from boot to poweroff"
-vm_report vm-systemd "a systemd (cgroup v2) guest" "$log" "${OCRT_VM_DEBUG:+200}${OCRT_VM_DEBUG:-30}"
+vm_report "$name" "a systemd (cgroup $mode) guest" "$log" "${OCRT_VM_DEBUG:+200}${OCRT_VM_DEBUG:-30}"

@@ -311,14 +311,22 @@ TEST_CASE("freeze waits for FROZEN; pids reads cgroup.procs sorted") {
     CHECK(*manager->pids() == std::vector<pid_t>{10, 20, 30});
 }
 
-TEST_CASE("manager_for_create: disabled has no cgroup, systemd is not supported yet") {
+TEST_CASE("manager_for_create: disabled has no cgroup; systemd is the systemd driver when built with it") {
     auto disabled = manager_for_create("disabled", "/x", "id");
     REQUIRE(disabled);
     CHECK((*disabled)->placement().dirs.empty());
     CHECK_FALSE((*disabled)->freeze());
     auto systemd = manager_for_create("systemd", "", "id");
-    REQUIRE_FALSE(systemd);
-    CHECK(systemd.error().message().find("not supported yet") != std::string::npos);
+    if (built_with_systemd()) {
+        REQUIRE(systemd);
+        CHECK((*systemd)->placement().driver == "systemd");
+        CHECK((*systemd)->placement().unit == "ocrt-id.scope");
+    } else {
+        REQUIRE_FALSE(systemd);
+        CHECK(systemd.error().message().find("built without systemd support") != std::string::npos);
+    }
+    auto bad = manager_for_create("systemd", "/not/slice/form", "id");
+    REQUIRE_FALSE(bad);
 }
 
 TEST_CASE("create refuses a cgroup that already has processes or is frozen, removing what it made") {

@@ -98,3 +98,14 @@ TEST_CASE("create --no-new-keyring is recorded for exec", "[record]") {
     REQUIRE(back);
     CHECK_FALSE(back->no_new_keyring);
 }
+
+TEST_CASE("the systemd driver's unit is recorded for the later commands", "[record]") {
+    Record original = sample_record();
+    original.cgroup_unit = "ocrt-web.scope";
+    original.cgroup_dirs = {{"unified", "/sys/fs/cgroup/system.slice/ocrt-web.scope"}};
+    auto back = record_from_json(record_to_json(original));
+    REQUIRE(back);
+    CHECK(back->cgroup_manager == "systemd");
+    CHECK(back->cgroup_unit == "ocrt-web.scope");
+    CHECK(back->cgroup_dirs == original.cgroup_dirs);
+}

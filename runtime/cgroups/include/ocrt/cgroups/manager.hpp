@@ -7,12 +7,14 @@
 #include <ocrt/base/result.hpp>
 #include <ocrt/cgroups/files.hpp>
 #include <ocrt/cgroups/host.hpp>
+#include <ocrt/cgroups/systemd_bus.hpp>
 #include <ocrt/spec/config.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,9 +25,10 @@ namespace ocrt::cgroups {
 
 // What the state record keeps of a container's cgroups.
 struct Placement {
-    std::string driver;                        // "cgroupfs" | "disabled"
+    std::string driver;                        // "cgroupfs" | "systemd" | "disabled"
     std::map<std::string, std::string> dirs;   // controller ("memory", "name=systemd", "unified") -> directory
     std::vector<std::string> created;          // the directories ocrt made, parents first; only these are removed
+    std::string unit;                          // systemd: the transient unit ("ocrt-<id>.scope")
 };
 
 inline constexpr const char *kUnifiedKey = "unified";
@@ -63,9 +66,11 @@ public:
 };
 
 // Resolves where a new container's cgroups go. driver: "cgroupfs" | "systemd" | "disabled".
-// Errors: systemd is "not supported yet"; a bad cgroupsPath names /linux/cgroupsPath.
+// Errors: a bad cgroupsPath names /linux/cgroupsPath. annotations: the config's, for the
+// systemd driver's org.systemd.property.* unit properties.
 Result<std::unique_ptr<Manager>> manager_for_create(const std::string &driver, const std::string &cgroups_path,
-                                                    const std::string &id, CgroupFiles &files = real_cgroup_files());
+                                                    const std::string &id, CgroupFiles &files = real_cgroup_files(),
+                                                    const std::map<std::string, std::string> &annotations = {});
 
 // Reopens what create recorded (empty driver: a record from before cgroups; no cgroup).
 std::unique_ptr<Manager> manager_for_placement(Placement placement, CgroupFiles &files = real_cgroup_files());
@@ -74,6 +79,17 @@ std::unique_ptr<Manager> manager_for_placement(Placement placement, CgroupFiles 
 // and by tests with a fake CgroupFiles.
 std::unique_ptr<Manager> cgroupfs_manager(Placement placement, CgroupFiles &files,
                                           std::optional<HostLayout> host = std::nullopt);
+
+// The systemd driver (systemd_manager.cpp). For create: the unit of cgroups_path
+// ("slice:prefix:name") on this host, started by place() of the init; connect is
+// called once, by create(). Reopened from a recorded placement: the same files as
+// cgroupfs, the bus only for update (properties) and destroy (StopUnit).
+using SystemdBusFactory = std::function<Result<std::unique_ptr<SystemdBus>>()>;
+Result<std::unique_ptr<Manager>> systemd_manager_for_create(const HostLayout &host, const std::string &cgroups_path,
+                                                            const std::string &id,
+                                                            const std::map<std::string, std::string> &annotations,
+                                                            CgroupFiles &files, SystemdBusFactory connect);
+std::unique_ptr<Manager> systemd_manager(Placement placement, CgroupFiles &files, SystemdBusFactory connect);
 
 // The placement of a cgroupfs container: each hierarchy's directory for the
 // configured path, and the directories that do not exist yet. Pure but for `files.exists`.

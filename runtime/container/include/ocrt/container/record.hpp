@@ -25,6 +25,7 @@ struct Record {
     std::string cgroups_path;               // linux.cgroupsPath as configured
     std::map<std::string, std::string> cgroup_dirs;  // controller -> the container's cgroup directory
     std::vector<std::string> cgroups_created;        // directories ocrt made (parents first); delete removes only these
+    std::string cgroup_unit;                // the systemd driver's transient unit ("ocrt-<id>.scope")
     bool no_new_keyring = false;            // create --no-new-keyring: exec keeps the caller's keyring too
 };
 

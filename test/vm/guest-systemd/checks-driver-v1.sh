@@ -1,0 +1,90 @@
+#!/bin/sh
+# Runs in the systemd guest booted with cgroup v1 (systemd.unified_cgroup_hierarchy=0:
+# systemd's "hybrid" layout, v1 controllers plus cgroup2 at /sys/fs/cgroup/unified):
+# the systemd cgroup driver starts the scope, then ocrt places the init in every v1
+# hierarchy at the scope's path (also those systemd does not run: cpuset, freezer, ...)
+# and writes the v1 files. One "ok - " / "not ok - " line per check, then the summary.
+passed=0
+failed=0
+root=/run/ocrt-vm-sd1
+bundle=/run/ocrt-vm-bundle-sd1
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -z "${2:-}" ] || echo "    $2"; }
+check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
+has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "$(echo "$1" | tr '\n' '|')" ;; esac; }
+use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
+ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
+field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
+show() { systemctl show -p "$2" --value "$1" 2>&1; }
+gone() { [ "$(systemctl show -p LoadState --value "$1" 2>/dev/null)" = not-found ]; }
+
+cp -a /vmtest/bundle "$bundle"
+check_eq tmpfs "$(awk '$2 == "/sys/fs/cgroup" {print $3}' /proc/mounts)" "/sys/fs/cgroup is the v1 tmpfs (systemd booted with cgroup v1)"
+
+use sd-driver-v1
+unit=ocrt-vm-sdv1.scope
+path=/ocrt.slice/$unit
+v1() { echo "/sys/fs/cgroup/$1$path"; }
+# create is never run inside $(...): the init inherits stdout.
+(cd "$bundle" && ocrt --systemd-cgroup create vm-sdv1 >/tmp/vm-sd1.out 2>&1); rc=$?
+check_eq 0 "$rc" "[cg:place.systemdScope] v1: create --systemd-cgroup ($(cat /tmp/vm-sd1.out))"
+pid=$(field vm-sdv1 pid)
+check_eq active "$(systemctl is-active $unit 2>&1)" "[cg:place.systemdScope] v1: systemd reports the scope active"
+check_eq $path "$(show $unit ControlGroup)" "[cg:place.systemdScope] v1: the unit's ControlGroup"
+others=$(grep -v ":$path\$" /proc/$pid/cgroup 2>&1)
+check_eq "" "$others" "[cg:place.systemdScope] v1: the init is at the scope's path in every hierarchy"
+check_eq 33554432 "$(cat $(v1 memory)/memory.limit_in_bytes 2>&1)" "[cg:memory.limit] v1: memory.limit_in_bytes of the scope"
+check_eq 20 "$(cat $(v1 pids)/pids.max 2>&1)" "[cg:pids.limit] v1: pids.max of the scope"
+check_eq 512 "$(cat $(v1 cpu,cpuacct)/cpu.shares 2>&1)" "[cg:cpu.shares] v1: cpu.shares of the scope"
+check_eq 50000 "$(cat $(v1 cpu,cpuacct)/cpu.cfs_quota_us 2>&1)" "[cg:cpu.quota] v1: cpu.cfs_quota_us of the scope"
+check_eq 0 "$(cat $(v1 cpuset)/cpuset.cpus 2>&1)" "[cg:cpu.cpus] v1: cpuset.cpus (a hierarchy ocrt makes the scope's path in)"
+check_eq 33554432 "$(show $unit MemoryLimit)" "[cg:memory.limit] v1: systemd's MemoryLimit"
+check_eq 512 "$(show $unit CPUShares)" "[cg:cpu.shares] v1: systemd's CPUShares"
+inside=$(ocrt exec vm-sdv1 sh -c 'cat /proc/self/cgroup' 2>&1)
+has "$inside" "memory:/" "v1: exec works and the container sees its own cgroups"
+
+devcheck='
+try() {
+    if [ "$1" = r ]; then (: <"$2") 2>/tmp/err; else (: >"$2") 2>/tmp/err; fi && { echo "$1 $2 ok"; return; }
+    if busybox grep -q "not permitted" /tmp/err; then echo "$1 $2 EPERM"; elif busybox grep -q "No such device" /tmp/err; then echo "$1 $2 ENXIO"; else echo "$1 $2 $(cat /tmp/err)"; fi
+}
+busybox rm -f /dev/x; busybox mknod /dev/x c 1 200 2>/tmp/err && echo "mknod ok" || echo "mknod $(cat /tmp/err)"
+try r /dev/zero; try r /dev/x; try w /dev/x'
+out=$(ocrt exec vm-sdv1 sh -c "$devcheck" 2>&1)
+has "$out" "r /dev/zero ok" "[cg:devices] v1: /dev/zero (allowed) opens"
+has "$out" "r /dev/x ENXIO" "[cg:devices] v1: c 1:200 allowed rm: a read open reaches the driver"
+has "$out" "w /dev/x EPERM" "[cg:enforce.devices] v1: c 1:200 not allowed w: a write open is refused"
+
+systemctl daemon-reload
+check_eq 33554432 "$(cat $(v1 memory)/memory.limit_in_bytes 2>&1)" "[cg:memory.limit] v1: memory.limit_in_bytes survives daemon-reload"
+check_eq 512 "$(cat $(v1 cpu,cpuacct)/cpu.shares 2>&1)" "[cg:cpu.shares] v1: cpu.shares survives daemon-reload"
+check_eq 20 "$(cat $(v1 pids)/pids.max 2>&1)" "[cg:pids.limit] v1: pids.max survives daemon-reload"
+out=$(ocrt exec vm-sdv1 sh -c "$devcheck" 2>&1)
+has "$out" "w /dev/x EPERM" "[cg:enforce.devices] v1: the device rules hold after daemon-reload"
+has "$out" "r /dev/zero ok" "[cg:devices] v1: /dev/zero still opens after daemon-reload"
+
+ocrt exec -d --pid-file /tmp/vm-sd1-exec.pid vm-sdv1 sleep 30 && ok "v1: exec -d without the flag" || not_ok "v1: exec -d without the flag"
+epid=$(cat /tmp/vm-sd1-exec.pid 2>/dev/null)
+others=$(grep -v ":$path\$" /proc/$epid/cgroup 2>&1)
+check_eq "" "$others" "[cg:place.systemdScope] v1: the exec'd process joins the scope's path in every hierarchy"
+ocrt start vm-sdv1 && ok "v1: start" || not_ok "v1: start"
+ocrt update --memory 67108864 vm-sdv1 && ok "[cg:cmd.update] v1: update" || not_ok "[cg:cmd.update] v1: update"
+check_eq 67108864 "$(cat $(v1 memory)/memory.limit_in_bytes 2>&1)" "[cg:cmd.update] v1: update changed memory.limit_in_bytes"
+check_eq 67108864 "$(show $unit MemoryLimit)" "[cg:cmd.update] v1: update changed systemd's MemoryLimit"
+ocrt pause vm-sdv1 && ok "[cg:cmd.pause] v1: pause" || not_ok "[cg:cmd.pause] v1: pause"
+check_eq FROZEN "$(cat $(v1 freezer)/freezer.state 2>&1)" "[cg:cmd.pause] v1: the scope's freezer is FROZEN"
+ocrt resume vm-sdv1 && ok "[cg:cmd.pause] v1: resume" || not_ok "[cg:cmd.pause] v1: resume"
+check_eq THAWED "$(cat $(v1 freezer)/freezer.state 2>&1)" "[cg:cmd.pause] v1: the scope's freezer is THAWED"
+ps=$(ocrt ps --format json vm-sdv1 2>&1)
+has "$ps" "$epid" "[cg:cmd.ps] v1: ps lists the exec'd process"
+ocrt kill --all vm-sdv1 KILL && ok "[cg:cmd.kill.all] v1: kill --all" || not_ok "[cg:cmd.kill.all] v1: kill --all"
+for i in $(seq 1 25); do [ "$(field vm-sdv1 status)" = stopped ] && break; sleep 0.2; done
+check_eq stopped "$(field vm-sdv1 status)" "[cg:cmd.kill.all] v1: stopped after kill --all"
+ocrt delete vm-sdv1 && ok "[cg:cmd.delete] v1: delete" || not_ok "[cg:cmd.delete] v1: delete"
+gone $unit && ok "[cg:cmd.delete] v1: the unit is gone" || not_ok "[cg:cmd.delete] v1: the unit is gone" "$(systemctl status $unit 2>&1 | head -3)"
+check_eq "" "$(find /sys/fs/cgroup -maxdepth 3 -name $unit 2>&1)" "[cg:cmd.delete] v1: no hierarchy has the scope's directory any more"
+check_eq "" "$(ls -d /sys/fs/cgroup/cpuset/ocrt.slice /sys/fs/cgroup/freezer/ocrt.slice 2>/dev/null)" \
+    "[cg:cmd.delete] v1: the slice directories ocrt made where systemd does not run are gone"
+check_eq 0 "$(ls "$root" 2>/dev/null | wc -l)" "v1: no state dirs are left"
+echo "VMTEST-SUMMARY passed=$passed failed=$failed"
