@@ -97,6 +97,7 @@ install -m 755 "$here/guest-systemd/run-checks.sh" "$stage/run-checks.sh"
 install -m 755 "$here/guest-systemd/checks.sh" "$stage/checks.sh"
 install -m 755 "$here/guest-systemd/checks-driver.sh" "$stage/checks-driver.sh"
 install -m 755 "$here/guest-systemd/checks-driver-v1.sh" "$stage/checks-driver-v1.sh"
+install -m 644 "$here/guest-lib.sh" "$stage/guest-lib.sh"
 size=$(( $(du -sm "$stage" | cut -f1) * 2 + 16 ))M
 mkfs.ext4 -q -F -L vmtest -d "$stage" "$work/vmtest.img" "$size" >/dev/null || fail "cannot make the per-run disk"
 

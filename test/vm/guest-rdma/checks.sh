@@ -5,19 +5,11 @@
 # and from inside the container, changed by update, refused clearly for a device the
 # kernel does not know, removed by delete. One "ok - "/"not ok - " line per check,
 # then "VMTEST-SUMMARY passed=N failed=M".
-passed=0
-failed=0
+. "${0%/*}/guest-lib.sh"
 root=/run/ocrt-vm
 bundle=/bundle
 
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; }
-check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
-check_has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "expected to contain '$2', got '$1'" ;; esac; }
-use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
-ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
-field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
-finish() { echo "VMTEST-SUMMARY passed=$passed failed=$failed"; exit 0; }
+finish() { summary; exit 0; }
 # rdma.max ends its line with a space; compare without it.
 max() { "$@" 2>&1 | sed 's/ *$//'; }
 
@@ -32,7 +24,7 @@ else
 fi
 
 # ---------------------------------------------------------------- pure cgroup v2
-check_has " $(cat /sys/fs/cgroup/cgroup.controllers) " " rdma " "[cg:rdma] the rdma controller is on cgroup v2"
+has " $(cat /sys/fs/cgroup/cgroup.controllers) " " rdma " "[cg:rdma] the rdma controller is on cgroup v2"
 cg=/sys/fs/cgroup/ocrt-vm/rdma
 use rdma
 (cd "$bundle" && ocrt create vm-rdma) && ok "[cg:rdma] v2: create with linux.resources.rdma {rxe0: 2 handles, 100 objects}" ||
@@ -41,7 +33,7 @@ check_eq "rxe0 hca_handle=2 hca_object=100" "$(max cat $cg/rdma.max)" "[cg:rdma]
 ocrt start vm-rdma || not_ok "v2: start the rdma container"
 check_eq "rxe0 hca_handle=2 hca_object=100" "$(max ocrt exec vm-rdma cat /sys/fs/cgroup/rdma.max)" \
     "[cg:rdma] v2 inside: the container's /sys/fs/cgroup/rdma.max has the same line"
-check_has "$(ocrt exec vm-rdma cat /sys/fs/cgroup/rdma.current 2>&1)" "rxe0 hca_handle=0 hca_object=0" \
+has "$(ocrt exec vm-rdma cat /sys/fs/cgroup/rdma.current 2>&1)" "rxe0 hca_handle=0 hca_object=0" \
     "[cg:rdma] v2 inside: rdma.current counts rxe0 (nothing used)"
 echo '{"rdma": {"rxe0": {"hcaHandles": 5}}}' >/tmp/rdma-update.json
 ocrt update --resources /tmp/rdma-update.json vm-rdma && ok "[cg:cmd.update] v2: update --resources with new rdma handles" ||
@@ -51,14 +43,14 @@ check_eq "rxe0 hca_handle=5 hca_object=100" "$(max ocrt exec vm-rdma cat /sys/fs
     "[cg:rdma] v2 inside: the running container sees hca_handle=5"
 echo '{"rdma": {"nosuch0": {"hcaHandles": 1}}}' >/tmp/rdma-bad.json
 out=$(ocrt update --resources /tmp/rdma-bad.json vm-rdma 2>&1) && not_ok "[cg:rdma] v2: update with an unknown device fails" "$out" ||
-    check_has "$out" '/linux/resources/rdma/nosuch0' "[cg:rdma] v2: update with an unknown device fails naming /linux/resources/rdma/nosuch0"
+    has "$out" '/linux/resources/rdma/nosuch0' "[cg:rdma] v2: update with an unknown device fails naming /linux/resources/rdma/nosuch0"
 check_eq "rxe0 hca_handle=5 hca_object=100" "$(max cat $cg/rdma.max)" "[cg:rdma] v2: the refused update left rdma.max alone"
 ocrt delete --force vm-rdma && ok "[cg:cmd.delete] v2: delete --force the rdma container" || not_ok "[cg:cmd.delete] v2: delete the rdma container"
 [ -e $cg ] && not_ok "[cg:rdma] v2: delete removes the cgroup" || ok "[cg:rdma] v2: delete removes the cgroup"
 
 use rdma-unknown
 out=$(cd "$bundle" && ocrt create vm-rdma-unknown 2>&1) && not_ok "[cg:rdma] v2: create with an unknown device fails" "$out" ||
-    check_has "$out" 'config.json: /linux/resources/rdma/nosuch0' "[cg:rdma] v2: create with an unknown device fails naming /linux/resources/rdma/nosuch0"
+    has "$out" 'config.json: /linux/resources/rdma/nosuch0' "[cg:rdma] v2: create with an unknown device fails naming /linux/resources/rdma/nosuch0"
 [ -e /sys/fs/cgroup/ocrt-vm/rdma-unknown ] && not_ok "[cg:rdma] v2: the refused create left no cgroup" ||
     ok "[cg:rdma] v2: the refused create left no cgroup"
 [ -e $root/vm-rdma-unknown ] && not_ok "[cg:rdma] v2: the refused create left no state dir" || ok "[cg:rdma] v2: the refused create left no state dir"
@@ -89,7 +81,7 @@ echo "n/a - [cg:network.classID] pure cgroup v2 has no net_cls controller (class
 echo "n/a - [cg:network.priorities] pure cgroup v2 has no net_prio controller"
 use rdma-net
 out=$(cd "$bundle" && ocrt create vm-rdma-net 2>&1) && not_ok "v2: a network classID is refused" "$out" ||
-    check_has "$out" 'config.json: /linux/resources/network: net_cls and net_prio do not exist on cgroup v2' \
+    has "$out" 'config.json: /linux/resources/network: net_cls and net_prio do not exist on cgroup v2' \
         "v2: linux.resources.network is refused naming /linux/resources/network"
 rmdir /sys/fs/cgroup/ocrt-vm 2>/dev/null
 
@@ -123,7 +115,7 @@ ocrt update --resources /tmp/rdma-update.json vm-rdma-v1 && ok "[cg:cmd.update] 
     not_ok "[cg:cmd.update] v1: update --resources with new rdma handles"
 check_eq "rxe0 hca_handle=5 hca_object=100" "$(max cat $cg/rdma.max)" "[cg:rdma] v1 host: update set hca_handle=5"
 out=$(ocrt update --resources /tmp/rdma-bad.json vm-rdma-v1 2>&1) && not_ok "[cg:rdma] v1: update with an unknown device fails" "$out" ||
-    check_has "$out" '/linux/resources/rdma/nosuch0' "[cg:rdma] v1: update with an unknown device fails naming /linux/resources/rdma/nosuch0"
+    has "$out" '/linux/resources/rdma/nosuch0' "[cg:rdma] v1: update with an unknown device fails naming /linux/resources/rdma/nosuch0"
 ocrt delete --force vm-rdma-v1 && ok "[cg:cmd.delete] v1: delete --force the rdma container" || not_ok "[cg:cmd.delete] v1: delete the rdma container"
 enforce v1 -v1
 left=$(find /sys/fs/cgroup/*/ -mindepth 1 -maxdepth 2 -type d -name "ocrt-vm-v1*" 2>/dev/null)

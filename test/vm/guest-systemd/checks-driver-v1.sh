@@ -4,20 +4,9 @@
 # the systemd cgroup driver starts the scope, then ocrt places the init in every v1
 # hierarchy at the scope's path (also those systemd does not run: cpuset, freezer, ...)
 # and writes the v1 files. One "ok - " / "not ok - " line per check, then the summary.
-passed=0
-failed=0
+. "${0%/*}/guest-lib.sh"
 root=/run/ocrt-vm-sd1
 bundle=/run/ocrt-vm-bundle-sd1
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -z "${2:-}" ] || echo "    $2"; }
-check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
-has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "$(echo "$1" | tr '\n' '|')" ;; esac; }
-use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
-ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
-field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
-show() { systemctl show -p "$2" --value "$1" 2>&1; }
-gone() { [ "$(systemctl show -p LoadState --value "$1" 2>/dev/null)" = not-found ]; }
 
 cp -a /vmtest/bundle "$bundle"
 check_eq tmpfs "$(awk '$2 == "/sys/fs/cgroup" {print $3}' /proc/mounts)" "/sys/fs/cgroup is the v1 tmpfs (systemd booted with cgroup v1)"
@@ -87,4 +76,4 @@ check_eq "" "$(find /sys/fs/cgroup -maxdepth 3 -name $unit 2>&1)" "[cg:cmd.delet
 check_eq "" "$(ls -d /sys/fs/cgroup/cpuset/ocrt.slice /sys/fs/cgroup/freezer/ocrt.slice 2>/dev/null)" \
     "[cg:cmd.delete] v1: the slice directories ocrt made where systemd does not run are gone"
 check_eq 0 "$(ls "$root" 2>/dev/null | wc -l)" "v1: no state dirs are left"
-echo "VMTEST-SUMMARY passed=$passed failed=$failed"
+summary

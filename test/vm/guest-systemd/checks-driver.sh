@@ -4,23 +4,9 @@
 # is read back from systemd (systemctl show), from the host's cgroup files and from
 # inside the container; later commands run without the flag (the state remembers).
 # One "ok - " / "not ok - " line per check, then "VMTEST-SUMMARY passed=N failed=M".
-passed=0
-failed=0
+. "${0%/*}/guest-lib.sh"
 root=/run/ocrt-vm-sd
 bundle=/run/ocrt-vm-bundle-sd
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -z "${2:-}" ] || echo "    $2"; }
-check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
-has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "$(echo "$1" | tr '\n' '|')" ;; esac; }
-use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
-ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
-field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
-show() { systemctl show -p "$2" --value "$1" 2>&1; }
-gone() { # unit: not loaded any more (systemctl knows nothing of it)
-    [ "$(systemctl show -p LoadState --value "$1" 2>/dev/null)" = not-found ] ||
-        [ -z "$(systemctl list-units --all --no-legend "$1" 2>/dev/null)" ]
-}
 
 cp -a /vmtest/bundle "$bundle"
 # create and run -d are never run inside $(...): the container's init inherits stdout
@@ -166,4 +152,4 @@ left=$(systemctl list-units --all --no-legend 'ocrt-*' 2>&1)
 check_eq "" "$left" "no ocrt unit is left in systemd"
 check_eq "" "$(systemctl list-units --failed --no-legend 2>&1)" "systemd reports no failed unit"
 check_eq 0 "$(ls "$root" 2>/dev/null | wc -l)" "no state dirs are left in --root"
-echo "VMTEST-SUMMARY passed=$passed failed=$failed"
+summary

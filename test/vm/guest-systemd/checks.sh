@@ -2,17 +2,9 @@
 # Runs in the systemd guest (Debian, systemd as PID 1, pure cgroup v2) as a oneshot
 # unit: drives ocrt with the cgroupfs driver as a user would and reports one
 # "ok - " / "not ok - " line per check, then "VMTEST-SUMMARY passed=N failed=M".
-passed=0
-failed=0
+. "${0%/*}/guest-lib.sh"
 root=/run/ocrt-vm
 bundle=/run/ocrt-vm-bundle
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -z "${2:-}" ] || echo "    $2"; }
-check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
-use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
-ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
-field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
 
 # The per-run disk is read-only; ocrt writes nothing into a bundle, but copy it to be free.
 cp -a /vmtest/bundle "$bundle"
@@ -77,4 +69,4 @@ check_eq "" "$failed_units" "systemd answers and reports no failed unit after th
 
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"
-echo "VMTEST-SUMMARY passed=$passed failed=$failed"
+summary

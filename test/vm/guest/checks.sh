@@ -2,18 +2,9 @@
 # Runs in the guest (busybox sh, pure cgroup v2, no systemd): drives ocrt as a user
 # would and reports one "ok - " / "not ok - " line per check, then
 # "VMTEST-SUMMARY passed=N failed=M" for the host to count.
-passed=0
-failed=0
+. "${0%/*}/guest-lib.sh"
 root=/run/ocrt-vm
 bundle=/bundle
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && echo "    $2"; return 0; }
-check_eq() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "expected '$1', got '$2'"; fi; }
-use() { cp "$bundle/config-$1.json" "$bundle/config.json"; }
-ocrt() { /usr/sbin/ocrt --root "$root" "$@"; }
-has() { case "$1" in *"$2"*) ok "$3" ;; *) not_ok "$3" "$1" ;; esac; }
-field() { ocrt state "$1" | sed -n "s/^ *\"$2\": \"*\([^\",]*\)\"*,*$/\1/p"; }
 
 check_eq "cgroup2" "$(awk '$2 == "/sys/fs/cgroup" {print $3}' /proc/mounts)" "the guest runs a pure cgroup v2 hierarchy"
 [ -d /sys/fs/cgroup/unified ] && not_ok "no v1 hybrid leftovers" || ok "no v1 hybrid leftovers"
@@ -289,4 +280,4 @@ rmdir /sys/fs/cgroup/ocrt-vm-sibling
 
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"
-echo "VMTEST-SUMMARY passed=$passed failed=$failed"
+summary
