@@ -15,7 +15,6 @@ constexpr std::array<std::string_view, 8> kIpcSysctls = {
     "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 };
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 }  // namespace
 
@@ -37,10 +36,10 @@ std::optional<std::string> dotted_sysctl_key(const std::string &key) {
 std::optional<NamespaceType> sysctl_namespace(const std::string &key) {
     auto dotted = dotted_sysctl_key(key);
     if (!dotted) return std::nullopt;
-    if (starts_with(*dotted, "fs.mqueue.")) return NamespaceType::Ipc;
+    if (dotted->starts_with("fs.mqueue.")) return NamespaceType::Ipc;
     for (auto name : kIpcSysctls)
         if (*dotted == name) return NamespaceType::Ipc;
-    if (starts_with(*dotted, "net.")) return NamespaceType::Network;
+    if (dotted->starts_with("net.")) return NamespaceType::Network;
     if (*dotted == "kernel.hostname" || *dotted == "kernel.domainname") return NamespaceType::Uts;
     return std::nullopt;
 }

@@ -21,10 +21,6 @@
 namespace ocrt::cgroups {
 namespace {
 
-bool ends_with(const std::string &text, const std::string &suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 bool all_in_one_unified_dir(const Placement &placement) {
     auto unified = placement.dirs.find(kUnifiedKey);
     if (unified == placement.dirs.end()) return false;
@@ -122,7 +118,7 @@ private:
         return std::ref(*bus_);
     }
 
-    bool is_slice() const { return ends_with(placement_.unit, ".slice"); }
+    bool is_slice() const { return placement_.unit.ends_with(".slice"); }
 
     SystemdTarget target() const {
         SystemdTarget t;

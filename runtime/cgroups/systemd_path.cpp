@@ -14,10 +14,6 @@ Error path_error(const std::string &configured, const std::string &problem) {
     return Error("config.json: /linux/cgroupsPath: \"" + configured + "\" " + problem);
 }
 
-bool ends_with(const std::string &text, const std::string &suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::vector<std::string> split(const std::string &text, char separator) {
     std::vector<std::string> parts(1);
     for (char c : text) {
@@ -48,7 +44,7 @@ Result<void> check_part(const std::string &configured, const std::string &what, 
 }  // namespace
 
 Result<std::string> expand_slice(const std::string &slice) {
-    if (!ends_with(slice, kSliceSuffix) || slice.size() == kSliceSuffix.size())
+    if (!slice.ends_with(kSliceSuffix) || slice.size() == kSliceSuffix.size())
         return Error("invalid slice name \"" + slice + "\": it must end with \".slice\"");
     if (slice.find('/') != std::string::npos) return Error("invalid slice name \"" + slice + "\": it contains '/'");
     std::string name = slice.substr(0, slice.size() - kSliceSuffix.size());
@@ -88,7 +84,7 @@ Result<SystemdUnitPath> resolve_systemd_path(const std::string &configured, cons
 
     SystemdUnitPath path;
     path.slice = slice;
-    if (ends_with(name, kSliceSuffix)) {
+    if (name.ends_with(kSliceSuffix)) {
         // A slice's place in the tree is its name: "a-b.slice" is below "a.slice".
         auto own = expand_slice(name);
         if (!own) return path_error(configured, "has an " + own.error().message());
