@@ -5,19 +5,7 @@
 
 namespace ocrt::spec::detail {
 
-std::string child_pointer(std::string_view parent, std::string_view key) {
-    std::string out(parent);
-    out += '/';
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
+std::string child_pointer(std::string_view parent, std::string_view key) { return spec::child_pointer(parent, key); }
 
 std::string child_pointer(std::string_view parent, std::size_t index) {
     std::string out(parent);

@@ -6,6 +6,7 @@
 #include <ocrt/cgroups/systemd_properties.hpp>
 
 #include <ocrt/base/text.hpp>
+#include <ocrt/spec/diagnostic.hpp>
 
 #include <cctype>
 #include <charconv>
@@ -154,17 +155,6 @@ std::string expected(Kind kind, uint64_t unit) {
     return "one of the listed values";
 }
 
-// RFC 6901: a map key as one pointer token.
-std::string pointer_token(std::string_view key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
-
 const Known *find(std::string_view name) {
     for (const Known &k : known_properties())
         if (name == k.name) return &k;
@@ -184,7 +174,7 @@ const Known *seconds_alias(std::string_view name) {
 Result<UnitProperty> annotation_property(const std::string &key, const std::string &raw) {
     std::string name = key.substr(kPrefix.size());
     auto fail = [&](const std::string &problem) {
-        return Error("config.json: /annotations/" + pointer_token(key) + ": " + problem);
+        return Error("config.json: " + spec::child_pointer("/annotations", key) + ": " + problem);
     };
     const Known *known = find(name);
     uint64_t unit = 1;

@@ -5,6 +5,7 @@
 #include <ocrt/cgroups/systemd_properties.hpp>
 
 #include <ocrt/base/text.hpp>
+#include <ocrt/spec/diagnostic.hpp>
 #include <ocrt/cgroups/v2_resources.hpp>
 #include <ocrt/spec/cpu_list.hpp>
 
@@ -36,17 +37,6 @@ Error field_error(const std::string &pointer, const std::string &problem) {
 }
 
 std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
-
-// RFC 6901: a map key as one pointer token.
-std::string pointer_token(std::string_view key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
 
 bool has(const SystemdTarget &target, int version) { return target.version >= version; }
 
@@ -372,7 +362,7 @@ bool is_weight(uint64_t w) { return w >= 1 && w <= 10000; }
 
 // The unified keys systemd has a property for; the rest stay cgroup file writes.
 Result<void> add_unified(Properties &out, const std::string &key, const std::string &raw, const SystemdTarget &target) {
-    const std::string at = "/unified/" + pointer_token(key);
+    const std::string at = spec::child_pointer("/unified", key);
     const std::string_view value = trim(raw);
     auto bad = [&](const std::string &expected) { return field_error(at, quoted(raw) + " is not " + expected); };
 
