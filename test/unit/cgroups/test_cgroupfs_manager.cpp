@@ -4,6 +4,8 @@
 
 #include <ocrt/base/fs.hpp>
 
+#include <fake_cgroup_files.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
@@ -19,49 +21,7 @@ using namespace ocrt::cgroups;
 
 namespace {
 
-class FakeFiles final : public CgroupFiles {
-public:
-    std::set<std::string> dirs;
-    std::map<std::string, std::string> files;
-    std::vector<std::string> log;  // "mkdir X", "rmdir X", "write X=V"
-    std::map<std::string, int> fail_mkdir, fail_write;
-    std::map<std::string, int> busy_rmdirs;
-    int device_filter_error = 0;  // dir -> how many rmdirs return EBUSY first
-
-    bool exists(const std::string &p) override { return dirs.count(p) || files.count(p); }
-    Result<void> mkdir(const std::string &p) override {
-        log.push_back("mkdir " + p);
-        if (fail_mkdir.count(p)) return Error(fail_mkdir[p], "mkdir");
-        if (dirs.count(p)) return Error(EEXIST, "mkdir");
-        dirs.insert(p);
-        return ok();
-    }
-    Result<void> rmdir(const std::string &p) override {
-        log.push_back("rmdir " + p);
-        if (!dirs.count(p)) return Error(ENOENT, "rmdir");
-        if (busy_rmdirs[p] > 0) {
-            --busy_rmdirs[p];
-            return Error(EBUSY, "rmdir");
-        }
-        dirs.erase(p);
-        return ok();
-    }
-    Result<void> write(const std::string &p, const std::string &v) override {
-        log.push_back("write " + p + "=" + v);
-        if (fail_write.count(p)) return Error(fail_write[p], "write");
-        files[p] = v;
-        return ok();
-    }
-    Result<std::string> read(const std::string &p) override {
-        if (!files.count(p)) return Error(ENOENT, "read");
-        return files[p];
-    }
-    Result<void> set_device_filter(const std::string &dir, const std::vector<spec::DeviceRule> &rules) override {
-        log.push_back("device filter " + dir + " " + std::to_string(rules.size()) + " rules");
-        if (device_filter_error) return Error(device_filter_error, "load the cgroup v2 device filter");
-        return ok();
-    }
-};
+using FakeFiles = ocrt::test::FakeCgroupFiles;
 
 HostLayout hybrid_host() {
     HostLayout host;

@@ -3,6 +3,7 @@
 // it, a failure leaves no unit, delete stops it, later commands need no bus but update.
 #include <ocrt/cgroups/manager.hpp>
 
+#include <fake_cgroup_files.hpp>
 #include <fake_systemd_bus.hpp>
 
 #include <catch2/catch.hpp>
@@ -18,42 +19,7 @@ using ocrt::test::FakeSystemdBus;
 
 namespace {
 
-class Files final : public CgroupFiles {
-public:
-    std::set<std::string> dirs;
-    std::map<std::string, std::string> files;
-    std::vector<std::string> log;
-    std::map<std::string, int> fail_write;
-
-    bool exists(const std::string &p) override { return dirs.count(p) || files.count(p); }
-    Result<void> mkdir(const std::string &p) override {
-        log.push_back("mkdir " + p);
-        if (dirs.count(p)) return Error(EEXIST, "mkdir");
-        dirs.insert(p);
-        return ok();
-    }
-    Result<void> rmdir(const std::string &p) override {
-        log.push_back("rmdir " + p);
-        if (!dirs.erase(p)) return Error(ENOENT, "rmdir");
-        return ok();
-    }
-    Result<void> write(const std::string &p, const std::string &v) override {
-        log.push_back("write " + p + "=" + v);
-        if (fail_write.count(p)) return Error(fail_write[p], "write \"" + p + "\"");
-        files[p] = v;
-        return ok();
-    }
-    Result<std::string> read(const std::string &p) override {
-        if (!files.count(p)) return Error(ENOENT, "read");
-        return files[p];
-    }
-    Result<void> set_device_filter(const std::string &dir, const std::vector<spec::DeviceRule> &rules) override {
-        log.push_back("device filter " + dir + " " + std::to_string(rules.size()) + " rules");
-        return ok();
-    }
-    bool logged(const std::string &line) const { return std::find(log.begin(), log.end(), line) != log.end(); }
-    size_t index(const std::string &line) const { return std::find(log.begin(), log.end(), line) - log.begin(); }
-};
+using Files = ocrt::test::FakeCgroupFiles;
 
 const std::string kScope = "/cg/ocrt.slice/ocrt-c1.scope";
 
