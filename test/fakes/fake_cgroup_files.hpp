@@ -1,6 +1,6 @@
 // An in-memory cgroupfs for the cgroup drivers' unit tests: what they make, write and
-// remove is logged ("mkdir X", "rmdir X", "write X=V", "device filter X N rules"), and
-// failures can be injected per path.
+// remove is logged ("mkdir X", "rmdir X", "write X=V", "device filter X N rules"),
+// failures can be injected per path, and cgroup.freeze shows in cgroup.events.
 #pragma once
 
 #include <ocrt/cgroups/files.hpp>
@@ -45,6 +45,11 @@ public:
         log.push_back("write " + p + "=" + v);
         if (fail_write.count(p)) return Error(fail_write[p], "write \"" + p + "\"");
         files[p] = v;
+        // As the kernel: cgroup.events reports what cgroup.freeze asked for.
+        const std::string freeze = "cgroup.freeze";
+        if (p.ends_with("/" + freeze))
+            files[p.substr(0, p.size() - freeze.size()) + "cgroup.events"] =
+                v == "1" ? "populated 1\nfrozen 1\n" : "populated 1\nfrozen 0\n";
         return ok();
     }
     Result<std::string> read(const std::string &p) override {

@@ -3,6 +3,8 @@
 #include <ocrt/cgroups/manager.hpp>
 #include <ocrt/cgroups/v2_resources.hpp>
 
+#include <fake_cgroup_files.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <cerrno>
@@ -140,44 +142,10 @@ TEST_CASE("v2: linux.resources.unified is written as given, after the converted 
     CHECK_FALSE(plan_v2_writes(r, v2_probe()));
 }
 
-namespace {
-
-class MapFiles final : public CgroupFiles {
-public:
-    std::set<std::string> dirs;
-    std::map<std::string, std::string> files;
-    std::vector<std::string> writes;
-    bool exists(const std::string &p) override { return dirs.count(p) || files.count(p); }
-    Result<void> mkdir(const std::string &p) override {
-        if (dirs.count(p)) return Error(EEXIST, "mkdir");
-        dirs.insert(p);
-        return ok();
-    }
-    Result<void> rmdir(const std::string &p) override {
-        if (!dirs.erase(p)) return Error(ENOENT, "rmdir");
-        return ok();
-    }
-    Result<void> write(const std::string &p, const std::string &v) override {
-        writes.push_back(p + "=" + v);
-        files[p] = v;
-        if (p.size() > 13 && p.substr(p.size() - 13) == "cgroup.freeze")
-            files[p.substr(0, p.size() - 13) + "cgroup.events"] = v == "1" ? "populated 1\nfrozen 1\n" : "populated 1\nfrozen 0\n";
-        return ok();
-    }
-    Result<std::string> read(const std::string &p) override {
-        if (!files.count(p)) return Error(ENOENT, "read");
-        return files[p];
-    }
-    Result<void> set_device_filter(const std::string &dir, const std::vector<spec::DeviceRule> &rules) override {
-        writes.push_back("device filter " + dir + " " + std::to_string(rules.size()));
-        return ok();
-    }
-};
-
-}  // namespace
+using FakeFiles = ocrt::test::FakeCgroupFiles;
 
 TEST_CASE("v2 driver: one directory, controllers passed down, cgroup.freeze, cgroup.kill") {
-    MapFiles fs;
+    FakeFiles fs;
     fs.dirs = {"/cg"};
     fs.files["/cg/cgroup.controllers"] = "cpu memory pids\n";
     HostLayout host;
@@ -190,7 +158,7 @@ TEST_CASE("v2 driver: one directory, controllers passed down, cgroup.freeze, cgr
     fs.files["/cg/a/cgroup.controllers"] = "cpu memory pids\n";
     REQUIRE(manager->create());
     CHECK(fs.files["/cg/a/cgroup.subtree_control"] == "+pids");
-    CHECK(std::count(fs.writes.begin(), fs.writes.end(), "/cg/cgroup.subtree_control=+memory") == 1);
+    CHECK(std::count(fs.log.begin(), fs.log.end(), "write /cg/cgroup.subtree_control=+memory") == 1);
     fs.files["/cg/a/ctr/cgroup.controllers"] = "cpu memory pids\n";
     fs.files["/cg/a/ctr/pids.max"] = "max\n";
     spec::Resources r = {};
@@ -198,7 +166,7 @@ TEST_CASE("v2 driver: one directory, controllers passed down, cgroup.freeze, cgr
     r.devices = {{false, "", std::nullopt, std::nullopt, "rwm"}};  // an eBPF program on v2, no file
     REQUIRE(manager->apply(r));
     CHECK(fs.files["/cg/a/ctr/pids.max"] == "7");
-    CHECK(std::count(fs.writes.begin(), fs.writes.end(), "device filter /cg/a/ctr 1") == 1);
+    CHECK(std::count(fs.log.begin(), fs.log.end(), "device filter /cg/a/ctr 1 rules") == 1);
     REQUIRE(manager->place(9));
     CHECK(fs.files["/cg/a/ctr/cgroup.procs"] == "9");
     REQUIRE(manager->freeze());
