@@ -159,6 +159,8 @@ variant("swappiness", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory":
 variant("nooomkiller", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory": {"disableOOMKiller": True}}))
 variant("realtime", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimeRuntime": 1000, "realtimePeriod": 100000}}))
 variant("rtperiod", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimePeriod": 100000}}))
+variant("netclass", ["/bin/true"], resources_at("/ocrt-vm/refused", {"network": {"classID": 1048577}}))
+variant("netprio", ["/bin/true"], resources_at("/ocrt-vm/refused", {"network": {"priorities": [{"name": "lo", "priority": 5}]}}))
 # The init holds 24 MB (the trailing echo keeps the shell, and its memory, alive); /ready
 # once the string is built (while it grows, the shell briefly holds up to twice that).
 variant("cbu", ["/bin/sh", "-c", "a=$(head -c 25165824 /dev/zero | tr '\\0' x); : >/ready; sleep 60; echo ${#a}"],
@@ -218,15 +220,28 @@ def systemd_bad_path(config):
     config["linux"]["cgroupsPath"] = "ocrt.slice:vm-sdpath"
 
 
+# The systemd guest's first virtio disk, vda, for per-device blockIO values (254:0; the
+# guest rewrites the major if its kernel gave virtio_blk another one).
+VIRTIO_BLK_MAJOR = 254
+
+
 # The systemd driver on a v1/hybrid systemd host (run-systemd.sh with OCRT_VM_CGROUP=hybrid).
 def systemd_resources_v1(config):
     with_mknod(config)
     with_cgroup_ns(config)
     config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdv1"
+    vda = {"major": VIRTIO_BLK_MAJOR, "minor": 0}
     config["linux"]["resources"] = {
-        "memory": {"limit": 33554432},
-        "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"},
+        "memory": {"limit": 33554432, "reservation": 16777216, "swap": 67108864, "swappiness": 30,
+                   "kernelTCP": 16777216, "disableOOMKiller": True, "useHierarchy": True},
+        "cpu": {"shares": 512, "quota": 50000, "period": 100000, "burst": 5000, "cpus": "0", "mems": "0"},
         "pids": {"limit": 20},
+        "blockIO": {"throttleReadBpsDevice": [dict(vda, rate=1048576)],
+                    "throttleWriteBpsDevice": [dict(vda, rate=2097152)],
+                    "throttleReadIOPSDevice": [dict(vda, rate=200)],
+                    "throttleWriteIOPSDevice": [dict(vda, rate=300)]},
+        "hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}],
+        "network": {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]},
         "devices": [
             {"allow": False, "access": "rwm"},
             {"allow": True, "type": "c", "major": 1, "minor": 5, "access": "rwm"},
@@ -247,8 +262,7 @@ variant("sd-bad-path", ["/bin/sleep", "60"], systemd_bad_path)
 # "ocrt.slice:ocrt:vm-<x>" (the scope ocrt-vm-<x>.scope in ocrt.slice), and the
 # per-device blockIO values on that guest's first virtio disk (vda, 254:0; the guest
 # rewrites the major if its kernel gave virtio_blk another one).
-VIRTIO_BLK_MAJOR = 254
-for name in ("allres", "idle", "swappiness", "nooomkiller", "realtime", "rtperiod", "cbu", "pidlimit", "oom",
+for name in ("allres", "idle", "swappiness", "nooomkiller", "realtime", "rtperiod", "netclass", "netprio", "cbu", "pidlimit", "oom",
              "cgview-ns", "cgview-nons"):
     with open(f"{out}/config-{name}.json") as f:
         config = json.load(f)

@@ -83,7 +83,9 @@ ocrt delete --force vm-idle
 # v1-only settings: refused naming the field, nothing left behind.
 refused() {  # KEY VARIANT FIELD
     use $rc_config$2
-    out=$(cd "$bundle" && ocrt $rc_driver create vm-refused 2>&1) && not_ok "[cg:$1] $rc_label: $3 is refused" "create succeeded" ||
+    # Not in $(...): a create that wrongly succeeds leaves an init holding its stdout.
+    (cd "$bundle" && ocrt $rc_driver create vm-refused >/tmp/rc-refused.out 2>&1); rc=$?; out=$(cat /tmp/rc-refused.out)
+    [ $rc = 0 ] && not_ok "[cg:$1] $rc_label: $3 is refused" "create succeeded" ||
         case "$out" in *"$3"*) ok "[cg:$1] $rc_label: $3 is refused, naming the field" ;; *) not_ok "[cg:$1] $rc_label: $3 is refused, naming the field" "$out" ;; esac
     if [ -e "$root/vm-refused" ] || [ -d $(rc_cg refused) ] || rc_left refused; then not_ok "[cg:$1] $rc_label: the refused create left nothing"
     else ok "[cg:$1] $rc_label: the refused create left nothing"; fi
@@ -97,6 +99,10 @@ na cpu.realtimeRuntime "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 on
 na cpu.realtimePeriod "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 only)"
 refused cpu.realtimeRuntime realtime /linux/resources/cpu/realtimeRuntime
 refused cpu.realtimePeriod rtperiod /linux/resources/cpu/realtimePeriod
+na network.classID "cgroup v2 has no net_cls controller"
+na network.priorities "cgroup v2 has no net_prio controller"
+refused network.classID netclass /linux/resources/network
+refused network.priorities netprio /linux/resources/network
 
 # checkBeforeUpdate: v2 would OOM-kill to meet a limit below the usage; ocrt refuses it.
 cg=$(rc_cg cbu)

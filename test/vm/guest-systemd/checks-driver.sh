@@ -160,6 +160,7 @@ rc_cg() { echo "/sys/fs/cgroup/ocrt.slice/ocrt-vm-$1.scope"; }
 rc_left() { ! gone "ocrt-vm-$1.scope"; }
 . "${0%/*}/v2-resource-checks.sh"
 na place.relative "the systemd driver's cgroupsPath is slice:prefix:name, a scope in a named slice; nothing is relative to ocrt's own cgroup"
+na rdma "the systemd guest has no RDMA device (vm-rdma checks linux.resources.rdma with the cgroupfs driver)"
 na place.cloneIntoCgroup "the scope only exists once systemd started it with the init's pid (StartTransientUnit): the init is cloned first, then moved in before it runs user code"
 
 left=$(systemctl list-units --all --no-legend 'ocrt-*' 2>&1)
