@@ -252,6 +252,8 @@ def systemd_resources_v1(config):
 
 
 variant("sd-driver-v1", ["/bin/sleep", "120"], systemd_resources_v1)
+# linux.resources.unified on the hybrid host: refused (v1 has no such files).
+variant("sd-unified-v1", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1u", {"unified": {"pids.max": "5"}}))
 variant("sd-driver", ["/bin/sleep", "120"], systemd_resources)
 variant("sd-bad-file", ["/bin/sleep", "60"], systemd_bad_file)
 variant("sd-bad-path", ["/bin/sleep", "60"], systemd_bad_path)
