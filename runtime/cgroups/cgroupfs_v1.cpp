@@ -73,8 +73,33 @@ public:
         return ok();
     }
 
+    Result<void> check(const spec::Resources &resources) override {
+        if (placement_.dirs.empty()) return refuse_without_cgroups(resources);
+        OCRT_TRY(plan(resources));
+        return ok();
+    }
+
     Result<void> apply(const spec::Resources &resources) override {
         if (placement_.dirs.empty()) return refuse_without_cgroups(resources);
+        std::vector<FileWrite> writes = OCRT_TRY(plan(resources));
+        // v2: the device rules are an eBPF program (an update without rules keeps the old one).
+        if (v2_ && !resources.devices.empty()) OCRT_TRY(set_device_filter(resources.devices));
+        if (!v2_ && resources.cpu && resources.cpu->realtime_runtime && *resources.cpu->realtime_runtime > 0)
+            OCRT_TRY(grant_realtime_to_parents(*resources.cpu->realtime_runtime));
+        for (const FileWrite &w : writes) {
+            auto written = files_.write(*dir_of(w.controller) + "/" + w.file, w.value);
+            // A value only the kernel can judge (an interface or RDMA device name, a
+            // cpu number): name the config field it came from.
+            if (!written && !w.pointer.empty())
+                return std::move(written).error().wrap("config.json: /linux/resources" + w.pointer);
+            OCRT_TRY(std::move(written));
+        }
+        return ok();
+    }
+
+    // The file writes for the resources, judged against the cgroup as it is now
+    // (checkBeforeUpdate reads the usage); writes nothing.
+    Result<std::vector<FileWrite>> plan(const spec::Resources &resources) {
         ResourceProbe probe;
         probe.has_controller = [&](const std::string &controller) { return placement_.dirs.count(controller) > 0; };
         probe.has_file = [&](const std::string &controller, const std::string &file) {
@@ -103,20 +128,7 @@ public:
                 return available.find(" " + controller + " ") != std::string::npos;
             };
         }
-        std::vector<FileWrite> writes = OCRT_TRY(v2_ ? plan_v2_writes(resources, probe) : plan_v1_writes(resources, probe));
-        // v2: the device rules are an eBPF program (an update without rules keeps the old one).
-        if (v2_ && !resources.devices.empty()) OCRT_TRY(set_device_filter(resources.devices));
-        if (!v2_ && resources.cpu && resources.cpu->realtime_runtime && *resources.cpu->realtime_runtime > 0)
-            OCRT_TRY(grant_realtime_to_parents(*resources.cpu->realtime_runtime));
-        for (const FileWrite &w : writes) {
-            auto written = files_.write(*dir_of(w.controller) + "/" + w.file, w.value);
-            // A value only the kernel can judge (an interface or RDMA device name, a
-            // cpu number): name the config field it came from.
-            if (!written && !w.pointer.empty())
-                return std::move(written).error().wrap("config.json: /linux/resources" + w.pointer);
-            OCRT_TRY(std::move(written));
-        }
-        return ok();
+        return v2_ ? plan_v2_writes(resources, probe) : plan_v1_writes(resources, probe);
     }
 
     Result<void> place(pid_t pid) override {

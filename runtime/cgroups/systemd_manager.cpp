@@ -78,6 +78,10 @@ public:
         if (version_ == 0)
             if (auto version = bus.manager_version()) version_ = *version;
         std::vector<UnitProperty> properties = OCRT_TRY(resource_properties(resources, target()));
+        // systemd applies a property at once: what the file writes below would refuse
+        // (a memory limit below the usage under checkBeforeUpdate, which systemd would
+        // meet with an OOM kill) is refused before systemd is asked.
+        OCRT_TRY(files_manager()->check(resources));
         if (!properties.empty()) OCRT_TRY(bus.set_unit_properties(placement_.unit, properties));
         return files_manager()->apply(resources);
     }

@@ -60,6 +60,7 @@ variant("limits", ["/bin/sleep", "30"], with_limits)
 # The "cgroup" mount of `ocrt spec` shows the container's own cgroup2 cgroup at
 # /sys/fs/cgroup: a fresh cgroup2 mount in its cgroup namespace, a bind without one.
 CGVIEW_SCRIPT = ("echo max=$(cat /sys/fs/cgroup/memory.max); echo pids=$(cat /sys/fs/cgroup/pids.max); "
+                 "echo self=$(cat /proc/self/cgroup); "
                  "echo dirs=$(ls -d /sys/fs/cgroup/*/ 2>/dev/null | wc -l); "
                  "while read -r _ _ _ root point opts rest; do if [ \"$point\" = /sys/fs/cgroup ]; then "
                  "set -- ${rest#*- }; echo \"root=$root $1 ${opts%%,*}\"; fi; done </proc/self/mountinfo")
@@ -158,8 +159,11 @@ variant("swappiness", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory":
 variant("nooomkiller", ["/bin/true"], resources_at("/ocrt-vm/refused", {"memory": {"disableOOMKiller": True}}))
 variant("realtime", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimeRuntime": 1000, "realtimePeriod": 100000}}))
 variant("rtperiod", ["/bin/true"], resources_at("/ocrt-vm/refused", {"cpu": {"realtimePeriod": 100000}}))
-# The init holds 24 MB (the trailing echo keeps the shell, and its memory, alive).
-variant("cbu", ["/bin/sh", "-c", "a=$(head -c 25165824 /dev/zero | tr '\\0' x); sleep 60; echo ${#a}"],
+variant("netclass", ["/bin/true"], resources_at("/ocrt-vm/refused", {"network": {"classID": 1048577}}))
+variant("netprio", ["/bin/true"], resources_at("/ocrt-vm/refused", {"network": {"priorities": [{"name": "lo", "priority": 5}]}}))
+# The init holds 24 MB (the trailing echo keeps the shell, and its memory, alive); /ready
+# once the string is built (while it grows, the shell briefly holds up to twice that).
+variant("cbu", ["/bin/sh", "-c", "a=$(head -c 25165824 /dev/zero | tr '\\0' x); : >/ready; sleep 60; echo ${#a}"],
         resources_at("/ocrt-vm/cbu", {"memory": {"limit": 67108864, "swap": 67108864}}))
 # 20 background sleeps under pids.max=8 cannot all be forked.
 variant("pidlimit", ["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 3 & done; echo forked; wait"],
@@ -216,15 +220,28 @@ def systemd_bad_path(config):
     config["linux"]["cgroupsPath"] = "ocrt.slice:vm-sdpath"
 
 
+# The systemd guest's first virtio disk, vda, for per-device blockIO values (254:0; the
+# guest rewrites the major if its kernel gave virtio_blk another one).
+VIRTIO_BLK_MAJOR = 254
+
+
 # The systemd driver on a v1/hybrid systemd host (run-systemd.sh with OCRT_VM_CGROUP=hybrid).
 def systemd_resources_v1(config):
     with_mknod(config)
     with_cgroup_ns(config)
     config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdv1"
+    vda = {"major": VIRTIO_BLK_MAJOR, "minor": 0}
     config["linux"]["resources"] = {
-        "memory": {"limit": 33554432},
-        "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"},
+        "memory": {"limit": 33554432, "reservation": 16777216, "swap": 67108864, "swappiness": 30,
+                   "kernelTCP": 16777216, "disableOOMKiller": True, "useHierarchy": True},
+        "cpu": {"shares": 512, "quota": 50000, "period": 100000, "burst": 5000, "cpus": "0", "mems": "0"},
         "pids": {"limit": 20},
+        "blockIO": {"throttleReadBpsDevice": [dict(vda, rate=1048576)],
+                    "throttleWriteBpsDevice": [dict(vda, rate=2097152)],
+                    "throttleReadIOPSDevice": [dict(vda, rate=200)],
+                    "throttleWriteIOPSDevice": [dict(vda, rate=300)]},
+        "hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}],
+        "network": {"classID": 1048577, "priorities": [{"name": "lo", "priority": 5}]},
         "devices": [
             {"allow": False, "access": "rwm"},
             {"allow": True, "type": "c", "major": 1, "minor": 5, "access": "rwm"},
@@ -235,6 +252,26 @@ def systemd_resources_v1(config):
 
 
 variant("sd-driver-v1", ["/bin/sleep", "120"], systemd_resources_v1)
+# linux.resources.unified on the hybrid host: refused (v1 has no such files).
+variant("sd-unified-v1", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1u", {"unified": {"pids.max": "5"}}))
 variant("sd-driver", ["/bin/sleep", "120"], systemd_resources)
 variant("sd-bad-file", ["/bin/sleep", "60"], systemd_bad_file)
 variant("sd-bad-path", ["/bin/sleep", "60"], systemd_bad_path)
+
+
+# v2-resource-checks.sh runs the same containers with the systemd driver in the systemd
+# guest: "sd-<variant>", the same config but for cgroupsPath "/ocrt-vm/<x>" ->
+# "ocrt.slice:ocrt:vm-<x>" (the scope ocrt-vm-<x>.scope in ocrt.slice), and the
+# per-device blockIO values on that guest's first virtio disk (vda, 254:0; the guest
+# rewrites the major if its kernel gave virtio_blk another one).
+for name in ("allres", "idle", "swappiness", "nooomkiller", "realtime", "rtperiod", "netclass", "netprio", "cbu", "pidlimit", "oom",
+             "cgview-ns", "cgview-nons"):
+    with open(f"{out}/config-{name}.json") as f:
+        config = json.load(f)
+    config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-" + config["linux"]["cgroupsPath"].removeprefix("/ocrt-vm/")
+    for key, devices in config["linux"].get("resources", {}).get("blockIO", {}).items():
+        if isinstance(devices, list):
+            for device in devices:
+                device["major"] = VIRTIO_BLK_MAJOR
+    with open(f"{out}/config-sd-{name}.json", "w") as f:
+        json.dump(config, f, indent=2)

@@ -88,7 +88,7 @@ done
 rootfs=$stage/bundle/rootfs
 mkdir -p "$rootfs"/{bin,proc,sys,dev,tmp,etc}
 cp /bin/busybox "$rootfs/bin/busybox"
-for applet in sh cat echo ls sleep hostname true; do ln -s busybox "$rootfs/bin/$applet"; done
+for applet in sh cat echo ls sleep hostname true grep head wc tr; do ln -s busybox "$rootfs/bin/$applet"; done
 echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
 (cd "$stage" && "$OCRT" spec --bundle "$stage/bundle") && python3 "$here/make-configs.py" "$stage/bundle/config.json" "$stage/bundle" ||
     fail "cannot write the bundle's configs"
@@ -98,6 +98,7 @@ install -m 755 "$here/guest-systemd/checks.sh" "$stage/checks.sh"
 install -m 755 "$here/guest-systemd/checks-driver.sh" "$stage/checks-driver.sh"
 install -m 755 "$here/guest-systemd/checks-driver-v1.sh" "$stage/checks-driver-v1.sh"
 install -m 644 "$here/guest-lib.sh" "$stage/guest-lib.sh"
+install -m 644 "$here/v2-resource-checks.sh" "$stage/v2-resource-checks.sh"
 size=$(( $(du -sm "$stage" | cut -f1) * 2 + 16 ))M
 mkfs.ext4 -q -F -L vmtest -d "$stage" "$work/vmtest.img" "$size" >/dev/null || fail "cannot make the per-run disk"
 

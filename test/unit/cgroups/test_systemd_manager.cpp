@@ -233,6 +233,38 @@ TEST_CASE("systemd driver: update writes the files of the live unit") {
     CHECK(v2.files.files[kScope + "/pids.max"] == "30");
 }
 
+// config-linux.md "Memory" checkBeforeUpdate: systemd applies MemoryMax at once (and
+// OOM-kills to meet it), so the usage check must come before the properties are sent.
+TEST_CASE("systemd driver: an update below the usage under checkBeforeUpdate never reaches systemd") {
+    V2 v2;
+    Placement recorded;
+    {
+        auto manager = v2.create();
+        REQUIRE(manager->create());
+        REQUIRE(manager->apply(limits()));
+        REQUIRE(manager->place(4242));
+        recorded = manager->placement();
+    }
+    v2.files.files[kScope + "/memory.current"] = "25165824\n";
+    auto later = systemd_manager(recorded, v2.files, FakeSystemdBus::factory(v2.bus));
+    spec::Resources update;
+    update.memory.emplace();
+    update.memory->limit = 8388608;
+    update.memory->check_before_update = true;
+    v2.files.log.clear();
+    auto refused = later->apply(update);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message(), Catch::Contains("below the current usage"));
+    CHECK(v2.bus.set.empty());
+    CHECK_FALSE(v2.files.logged("write " + kScope + "/memory.max=8388608"));
+    // Above the usage: the property, then the file.
+    update.memory->limit = 50331648;
+    REQUIRE(later->apply(update));
+    REQUIRE(v2.bus.set.size() == 1);
+    CHECK(has_property(v2.bus.set.front().second, "MemoryMax", std::uint64_t{50331648}));
+    CHECK(v2.files.files[kScope + "/memory.max"] == "50331648");
+}
+
 TEST_CASE("systemd driver: org.systemd.property.* annotations go after the resources, so they win") {
     V2 v2;
     auto manager = v2.create("ocrt.slice:ocrt:c1", {{"org.systemd.property.TasksMax", "99"}, {"other", "x"}});

@@ -148,6 +148,21 @@ use sd-bad-path
 has "$out" "/linux/cgroupsPath" "the error names /linux/cgroupsPath"
 [ -e "$root/vm-sdpath" ] && not_ok "no state dir after the refused cgroupsPath" || ok "no state dir after the refused cgroupsPath"
 
+# --- every resource key, the same checks as the pure v2 guest's cgroupfs driver ------
+# (v2-resource-checks.sh, configs "sd-<variant>": scopes ocrt-vm-<x>.scope in ocrt.slice).
+# The per-device blockIO values go to the guest's root disk, vda; per-device io.weight
+# needs the io.cost controller on it.
+dev=$(cat /sys/block/vda/dev)
+[ "${dev%:*}" = 254 ] || sed -i "s/\"major\": 254,/\"major\": ${dev%:*},/" "$bundle/config-sd-allres.json"
+echo "$dev enable=1" >/sys/fs/cgroup/io.cost.qos
+rc_label="v2 systemd" rc_driver=--systemd-cgroup rc_config=sd- rc_dev=$dev rc_reload="systemctl daemon-reload"
+rc_cg() { echo "/sys/fs/cgroup/ocrt.slice/ocrt-vm-$1.scope"; }
+rc_left() { ! gone "ocrt-vm-$1.scope"; }
+. "${0%/*}/v2-resource-checks.sh"
+na place.relative "the systemd driver's cgroupsPath is slice:prefix:name, a scope in a named slice; nothing is relative to ocrt's own cgroup"
+na rdma "the systemd guest has no RDMA device (vm-rdma checks linux.resources.rdma with the cgroupfs driver)"
+na place.cloneIntoCgroup "the scope only exists once systemd started it with the init's pid (StartTransientUnit): the init is cloned first, then moved in before it runs user code"
+
 left=$(systemctl list-units --all --no-legend 'ocrt-*' 2>&1)
 check_eq "" "$left" "no ocrt unit is left in systemd"
 check_eq "" "$(systemctl list-units --failed --no-legend 2>&1)" "systemd reports no failed unit"

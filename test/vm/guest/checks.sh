@@ -83,101 +83,16 @@ ocrt delete --force vm-limits && ok "[cg:cmd.delete] v2: delete --force" || not_
 [ -d $cg ] && not_ok "[cg:cmd.delete] v2: delete removes the cgroup" || ok "[cg:cmd.delete] v2: delete removes the cgroup"
 [ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "[cg:cmd.delete] v2: and the parent it made" || ok "[cg:cmd.delete] v2: and the parent it made"
 
-na() { echo "n/a - [cg:$1] $2"; }
-
-# Every linux.resources field (make-configs.py "allres"), converted to the v2 files:
-# each read on the host side and from inside (the container's cgroup namespace mount).
-use allres
-cg=/sys/fs/cgroup/ocrt-vm/allres
-(cd "$bundle" && ocrt run -d vm-allres) && ok "[cg:place.absolute] create with every linux.resources field on cgroup v2" ||
-    not_ok "[cg:place.absolute] create with every linux.resources field on cgroup v2"
-files="memory.max memory.low memory.swap.max memory.high cpu.weight cpu.max cpu.max.burst cpuset.cpus cpuset.mems pids.max io.weight io.max hugetlb.2MB.max hugetlb.2MB.rsvd.max"
-inside=$(ocrt exec vm-allres sh -c 'for f in '"$files"'; do echo "$f=$(cat /sys/fs/cgroup/$f 2>&1 | tr "\n" " ")"; done' 2>&1)
-both() {  # KEY FILE EXPECTED WHAT
-    check_eq "$3" "$(cat $cg/$2 2>&1 | tr '\n' ' ' | sed 's/ *$//')" "[cg:$1] v2 host: $2 is '$3' ($4)"
-    check_eq "$3" "$(echo "$inside" | sed -n "s|^$2=||p" | sed 's/ *$//')" "[cg:$1] v2 inside: $2 is '$3' ($4)"
-}
-both memory.limit memory.max 67108864 "memory.limit"
-both memory.reservation memory.low 16777216 "memory.reservation"
-both memory.swap memory.swap.max 33554432 "memory+swap 96M minus memory 64M"
-both unified memory.high 50331648 "linux.resources.unified, written as given"
-both cpu.shares cpu.weight 79 "shares 2048 converted as runc"
-both cpu.quota cpu.max "30000 60000" "quota"
-both cpu.period cpu.max "30000 60000" "period"
-both cpu.burst cpu.max.burst 5000 "burst"
-both cpu.cpus cpuset.cpus 1 "cpus"
-both cpu.mems cpuset.mems 0 "mems"
-both pids.limit pids.max 25 "pids.limit"
-both blockIO.weight io.weight "default 4950 7:0 2930" "blkio weight 500 -> io.weight 4950"
-both blockIO.weightDevice io.weight "default 4950 7:0 2930" "per-device weight 300 -> 2930"
-both blockIO.throttleReadBpsDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "rbps"
-both blockIO.throttleWriteBpsDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "wbps"
-both blockIO.throttleReadIOPSDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "riops"
-both blockIO.throttleWriteIOPSDevice io.max "7:0 rbps=1048576 wbps=2097152 riops=200 wiops=300" "wiops"
-both hugepageLimits hugetlb.2MB.max 4194304 "hugepageLimits"
-both hugepageLimits.rsvd hugetlb.2MB.rsvd.max 4194304 "the reservation limit in step"
-for key in memory.kernel memory.kernelTCP memory.useHierarchy blockIO.leafWeight blockIO.leafWeightDevice; do
-    ok "[cg:$key] v2: create with $key succeeds (no v2 counterpart; ignored as runc does)"
-done
-na memory.kernel "cgroup v2 has no kernel memory limit (kmem is part of memory.max); create succeeds and ignores it"
-na memory.kernelTCP "cgroup v2 has no separate TCP buffer limit; create succeeds and ignores it"
-na memory.useHierarchy "cgroup v2 is always hierarchical; create succeeds and ignores it"
-na blockIO.leafWeight "the v2 io controller has no leaf weight; create succeeds and ignores it"
-na blockIO.leafWeightDevice "the v2 io controller has no per-device leaf weight; create succeeds and ignores it"
-ocrt delete --force vm-allres && ok "[cg:cmd.delete] v2: delete the every-resource container" || not_ok "[cg:cmd.delete] v2: delete the every-resource container"
-[ -d $cg ] && not_ok "[cg:cmd.delete] v2: its cgroup is gone" || ok "[cg:cmd.delete] v2: its cgroup is gone"
-
-use idle
-(cd "$bundle" && ocrt run -d vm-idle) && ok "[cg:cpu.idle] v2: create with cpu.idle 1" || not_ok "[cg:cpu.idle] v2: create with cpu.idle 1"
-check_eq 1 "$(cat /sys/fs/cgroup/ocrt-vm/idle/cpu.idle 2>&1)" "[cg:cpu.idle] v2 host: cpu.idle is 1"
-check_eq 1 "$(ocrt exec vm-idle cat /sys/fs/cgroup/cpu.idle 2>&1)" "[cg:cpu.idle] v2 inside: cpu.idle is 1"
-ocrt delete --force vm-idle
-
-# v1-only settings: refused naming the field, nothing left behind.
-refused() {  # KEY VARIANT FIELD
-    use $2
-    out=$(cd "$bundle" && ocrt create vm-refused 2>&1) && not_ok "[cg:$1] v2: $3 is refused" "create succeeded" ||
-        case "$out" in *"$3"*) ok "[cg:$1] v2: $3 is refused, naming the field" ;; *) not_ok "[cg:$1] v2: $3 is refused, naming the field" "$out" ;; esac
-    if [ -e "$root/vm-refused" ] || [ -d /sys/fs/cgroup/ocrt-vm/refused ]; then not_ok "[cg:$1] v2: the refused create left nothing"
-    else ok "[cg:$1] v2: the refused create left nothing"; fi
-    ocrt delete --force vm-refused >/dev/null 2>&1
-}
-na memory.swappiness "cgroup v2 has no per-cgroup swappiness"
-refused memory.swappiness swappiness /linux/resources/memory/swappiness
-na memory.disableOOMKiller "cgroup v2 cannot disable the OOM killer"
-refused memory.disableOOMKiller nooomkiller /linux/resources/memory/disableOOMKiller
-na cpu.realtimeRuntime "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 only)"
-na cpu.realtimePeriod "cgroup v2 has no realtime CPU limits (cpu.rt_* are v1 only)"
-refused cpu.realtimeRuntime realtime /linux/resources/cpu/realtimeRuntime
-refused cpu.realtimePeriod rtperiod /linux/resources/cpu/realtimePeriod
-rmdir /sys/fs/cgroup/ocrt-vm 2>/dev/null
-
-# checkBeforeUpdate: v2 would OOM-kill to meet a limit below the usage; ocrt refuses it.
-use cbu
-cg=/sys/fs/cgroup/ocrt-vm/cbu
-(cd "$bundle" && ocrt run -d vm-cbu >/dev/null 2>&1) && ok "[cg:memory.checkBeforeUpdate] v2: run -d a container holding 24 MB" ||
-    not_ok "[cg:memory.checkBeforeUpdate] v2: run -d a container holding 24 MB"
-for i in $(seq 50); do [ "$(cat $cg/memory.current 2>/dev/null || echo 0)" -gt 25165824 ] && break; sleep 0.2; done
-[ "$(cat $cg/memory.current 2>/dev/null || echo 0)" -gt 25165824 ] && ok "[cg:memory.checkBeforeUpdate] v2: memory.current is above 24 MB" ||
-    not_ok "[cg:memory.checkBeforeUpdate] v2: memory.current is above 24 MB" "$(cat $cg/memory.current 2>&1)"
-out=$(echo '{"memory": {"limit": 8388608, "checkBeforeUpdate": true}}' | ocrt update --resources - vm-cbu 2>&1) &&
-    not_ok "[cg:memory.checkBeforeUpdate] v2: update below the usage is refused" "update succeeded" ||
-    has "$out" "below the current usage" "[cg:memory.checkBeforeUpdate] v2: update below the usage is refused"
-check_eq 67108864 "$(cat $cg/memory.max 2>&1)" "[cg:memory.checkBeforeUpdate] v2: memory.max keeps the old limit"
-check_eq running "$(field vm-cbu status)" "[cg:memory.checkBeforeUpdate] v2: nothing was OOM-killed"
-echo '{"memory": {"limit": 50331648, "swap": 50331648, "checkBeforeUpdate": true}}' | ocrt update --resources - vm-cbu &&
-    ok "[cg:memory.checkBeforeUpdate] v2: update above the usage is applied" || not_ok "[cg:memory.checkBeforeUpdate] v2: update above the usage is applied"
-check_eq 50331648 "$(cat $cg/memory.max 2>&1)" "[cg:memory.checkBeforeUpdate] v2: memory.max is the new limit"
-# The applied update's checkBeforeUpdate stays in force for later updates that do not say.
-out=$(ocrt update --memory 8M vm-cbu 2>&1) && not_ok "[cg:memory.checkBeforeUpdate] v2: a later update --memory below the usage is refused too" "update succeeded" ||
-    has "$out" "below the current usage" "[cg:memory.checkBeforeUpdate] v2: a later update --memory below the usage is refused too"
-check_eq 50331648 "$(cat $cg/memory.max 2>&1)" "[cg:memory.checkBeforeUpdate] v2: memory.max still holds the last applied limit"
-ocrt delete --force vm-cbu
-
-# pids.max is enforced: forks beyond it fail.
-use pidlimit
-out=$(cd "$bundle" && ocrt run vm-pidlimit 2>&1)
-has "$out" "can't fork" "[cg:enforce.pids] v2: fork fails once pids.max is reached"
+# Every resource key read back (host files and inside), the v1-only keys refused,
+# checkBeforeUpdate, the pids and OOM enforcement, the cgroup mount: the same checks as
+# the systemd guest's driver runs (v2-resource-checks.sh).
+rc_label=v2 rc_driver= rc_config= rc_dev=7:0 rc_reload=
+rc_cg() { echo "/sys/fs/cgroup/ocrt-vm/$1"; }
+rc_left() { return 1; }
+. "${0%/*}/v2-resource-checks.sh"
+[ -d /sys/fs/cgroup/ocrt-vm ] && rmdir /sys/fs/cgroup/ocrt-vm 2>/dev/null
+[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "[cg:cmd.delete] v2: no cgroup left after the every-resource checks" "$(ls /sys/fs/cgroup/ocrt-vm)" ||
+    ok "[cg:cmd.delete] v2: no cgroup left after the every-resource checks"
 
 # A relative cgroupsPath goes below ocrt's own cgroup (here the root).
 use relative
@@ -230,23 +145,6 @@ has "$out" "r /dev/zero ok" "[cg:devices] devices: after update, the filter made
 has "$out" "w /x EPERM" "[cg:enforce.devices] devices: after update, the configured deny still applies"
 ocrt delete --force vm-devrules && ok "[cg:cmd.delete] devices: delete with rules" || not_ok "[cg:cmd.delete] devices: delete with rules"
 
-# cgroup v2 OOM kills: `events` streams {"type":"oom","id":...} (inotify on memory.events),
-# events --stats counts them in memory.oom_kill.
-use oom
-(cd "$bundle" && ocrt run -d vm-oom) && ok "[cg:memory.limit] v2: run -d with a 32 MB memory limit" || not_ok "[cg:memory.limit] v2: run -d with a 32 MB memory limit"
-ocrt events --interval 1s vm-oom >/tmp/vm-events.out 2>&1 &
-events_pid=$!
-for i in $(seq 50); do grep -q '"type":"stats"' /tmp/vm-events.out && break; sleep 0.2; done
-ocrt exec vm-oom sh -c 'a=$(head -c 83886080 /dev/zero | tr "\\0" x); echo survived ${#a}' >/tmp/vm-oom.out 2>&1; rc=$?
-check_eq 137 "$rc" "[cg:enforce.memory] v2: the exec'd allocation is OOM-killed"
-for i in $(seq 50); do grep -q '"type":"oom"' /tmp/vm-events.out && break; sleep 0.2; done
-check_eq '{"type":"oom","id":"vm-oom"}' "$(grep '"type":"oom"' /tmp/vm-events.out | head -n 1)" "[cg:cmd.events.oom] v2: events prints runc's oom line"
-kill $events_pid 2>/dev/null
-case "$(ocrt events --stats vm-oom 2>&1)" in *'"oom_kill":'[1-9]*) ok "[cg:cmd.events.stats] v2: events --stats memory.oom_kill counts the kill" ;;
-    *) not_ok "[cg:cmd.events.stats] v2: events --stats memory.oom_kill counts the kill" "$(ocrt events --stats vm-oom 2>&1)" ;; esac
-ocrt delete --force vm-oom && ok "[cg:cmd.delete] v2: delete --force after an OOM kill" || not_ok "[cg:cmd.delete] v2: delete --force after an OOM kill"
-[ -d /sys/fs/cgroup/ocrt-vm/oom ] && not_ok "[cg:cmd.delete] v2: delete removes the OOM container's cgroup" || ok "[cg:cmd.delete] v2: delete removes the OOM container's cgroup"
-
 # clone3(CLONE_INTO_CGROUP): the init starts life in its own cgroup. ocrt create runs
 # alone in a cgroup at pids.max=1, where a clone charged to that cgroup fails (EAGAIN).
 use intocg
@@ -260,23 +158,6 @@ check_eq "0::/ocrt-vm/intocg" "$(cat /proc/$pid/cgroup 2>&1)" "[cg:place.cloneIn
 ocrt delete --force vm-intocg && ok "[cg:cmd.delete] v2: delete --force the clone3 container" || not_ok "[cg:cmd.delete] v2: delete --force the clone3 container"
 rmdir $runner 2>/dev/null
 [ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "[cg:cmd.delete] v2: no cgroup left after the clone3 container" || ok "[cg:cmd.delete] v2: no cgroup left after the clone3 container"
-
-# The "cgroup" mount at /sys/fs/cgroup shows the container's own cgroup (its limits, no
-# other cgroup), read-only: a fresh cgroup2 in a cgroup namespace, else a bind of its directory.
-mkdir -p /sys/fs/cgroup/ocrt-vm-sibling
-for mode in ns nons; do
-    use cgview-$mode
-    out=$(cd "$bundle" && ocrt run vm-cgview-$mode 2>&1); rc=$?
-    check_eq 0 "$rc" "[cg:place.mount] v2 cgroup mount ($mode): run"
-    check_eq 41943040 "$(echo "$out" | sed -n 's/^max=//p')" "[cg:place.mount] v2 cgroup mount ($mode): /sys/fs/cgroup/memory.max is the container's limit"
-    check_eq 33 "$(echo "$out" | sed -n 's/^pids=//p')" "[cg:place.mount] v2 cgroup mount ($mode): /sys/fs/cgroup/pids.max is the container's limit"
-    check_eq 0 "$(echo "$out" | sed -n 's/^dirs=//p')" "[cg:place.mount] v2 cgroup mount ($mode): no other cgroup is visible"
-    want="/ cgroup2 ro"
-    [ $mode = nons ] && want="/ocrt-vm/cgview-nons cgroup2 ro"
-    check_eq "$want" "$(echo "$out" | sed -n 's/^root=//p')" "[cg:place.mount] v2 cgroup mount ($mode): mountinfo root, type and ro"
-done
-rmdir /sys/fs/cgroup/ocrt-vm-sibling
-[ -d /sys/fs/cgroup/ocrt-vm ] && not_ok "[cg:cmd.delete] v2: no cgroup left after the cgroup mount containers" || ok "[cg:cmd.delete] v2: no cgroup left after the cgroup mount containers"
 
 leftover=$(ls "$root" 2>/dev/null | wc -l)
 check_eq 0 "$leftover" "no state dirs are left in --root"

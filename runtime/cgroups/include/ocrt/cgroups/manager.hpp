@@ -46,6 +46,12 @@ public:
     virtual Result<void> create() = 0;
     // Writes the resources (create: all of linux.resources; update: only what is set).
     virtual Result<void> apply(const spec::Resources &resources) = 0;
+    // Refuses what apply() would refuse, judged against the cgroup as it is now
+    // (checkBeforeUpdate's usage), writing nothing.
+    virtual Result<void> check(const spec::Resources &resources) {
+        (void)resources;
+        return ok();
+    }
     // Moves pid into the container's cgroup in every hierarchy.
     virtual Result<void> place(pid_t pid) = 0;
 
