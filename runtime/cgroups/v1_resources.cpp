@@ -161,20 +161,15 @@ Result<void> plan_hugetlb(const std::vector<spec::HugepageLimit> &limits, Planne
         std::string at = "/hugepageLimits/" + std::to_string(i);
         OCRT_TRY(plan.need("hugetlb", at));
         std::string prefix = "hugetlb." + l.page_size + ".";
-        std::string file;
-        if (plan.on_v2("hugetlb")) {
-            file = prefix + "max";
-        } else {
-            // Reservation accounting where the kernel has it (config-linux.md "Huge page limits").
-            file = plan.has("hugetlb", prefix + "rsvd.limit_in_bytes") ? prefix + "rsvd.limit_in_bytes"
-                                                                      : prefix + "limit_in_bytes";
-        }
+        bool v2 = plan.on_v2("hugetlb");
+        std::string file = prefix + (v2 ? "max" : "limit_in_bytes");
+        std::string reservation = prefix + (v2 ? "rsvd.max" : "rsvd.limit_in_bytes");
         if (!plan.has("hugetlb", file))
             return field_error(at + "/pageSize", "this host has no huge page size \"" + l.page_size + "\"");
         OCRT_TRY(plan.add("hugetlb", file, number(l.limit), at + "/limit"));
-        // On v2 the reservation limit is separate; keep it in step where it exists.
-        if (plan.on_v2("hugetlb") && plan.has("hugetlb", prefix + "rsvd.max"))
-            OCRT_TRY(plan.add("hugetlb", prefix + "rsvd.max", number(l.limit), at + "/limit"));
+        // The reservation limit (Linux 5.7) in step where the kernel has it, so an mmap
+        // beyond it fails up front instead of a SIGBUS at fault (config-linux.md "Huge page limits").
+        if (plan.has("hugetlb", reservation)) OCRT_TRY(plan.add("hugetlb", reservation, number(l.limit), at + "/limit"));
     }
     return ok();
 }

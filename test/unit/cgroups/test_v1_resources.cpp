@@ -188,14 +188,20 @@ TEST_CASE("blockIO: weight (bfq where CFQ is gone), per-device weights and throt
     CHECK(plan(r, host)[0].file == "blkio.weight");
 }
 
-TEST_CASE("hugepageLimits: cgroup2 max on a hybrid host, v1 limit_in_bytes (rsvd first) otherwise") {
+TEST_CASE("hugepageLimits: the limit and, where the kernel has it, the reservation limit in step") {
     spec::Resources r;
     r.hugepage_limits = {{"2MB", 4194304}};
     FakeHost host;
+    // cgroup2 on a hybrid host
     host.missing = {"hugetlb.2MB.rsvd.max"};
     CHECK(plan(r, host) == std::vector<FileWrite>{{"hugetlb", "hugetlb.2MB.max", "4194304"}});
+    host.missing = {};
+    CHECK(plan(r, host) == std::vector<FileWrite>{{"hugetlb", "hugetlb.2MB.max", "4194304"},
+                                                  {"hugetlb", "hugetlb.2MB.rsvd.max", "4194304"}});
+    // a v1 hugetlb hierarchy: both limits, never the reservation alone
     host.hugetlb_v2 = false;
-    CHECK(plan(r, host) == std::vector<FileWrite>{{"hugetlb", "hugetlb.2MB.rsvd.limit_in_bytes", "4194304"}});
+    CHECK(plan(r, host) == std::vector<FileWrite>{{"hugetlb", "hugetlb.2MB.limit_in_bytes", "4194304"},
+                                                  {"hugetlb", "hugetlb.2MB.rsvd.limit_in_bytes", "4194304"}});
     host.missing = {"hugetlb.2MB.rsvd.limit_in_bytes"};
     CHECK(plan(r, host) == std::vector<FileWrite>{{"hugetlb", "hugetlb.2MB.limit_in_bytes", "4194304"}});
 }
