@@ -20,7 +20,7 @@ done
 rootfs=$w/bundle/rootfs
 mkdir -p "$rootfs"/{bin,proc,sys,dev,tmp,etc}
 cp /bin/busybox "$rootfs/bin/busybox"
-for applet in sh cat echo ls sleep seq id hostname true false grep head wc mknod tr; do ln -s busybox "$rootfs/bin/$applet"; done
+for applet in sh cat echo ls sleep seq id hostname true false grep head wc mknod tr rm; do ln -s busybox "$rootfs/bin/$applet"; done
 install -m 755 "$probe" "$rootfs/bin/ocrt-probe"
 echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
 (cd "$w" && "$ocrt" spec --bundle "$w/bundle") && python3 "$(dirname "$0")/make-configs.py" "$w/bundle/config.json" "$w/bundle"

@@ -19,3 +19,15 @@ gone() {
     [ "$(systemctl show -p LoadState --value "$1" 2>/dev/null)" = not-found ] ||
         [ -z "$(systemctl list-units --all --no-legend "$1" 2>/dev/null)" ]
 }
+# For `ocrt exec ID sh -c "$device_probe"`: makes /dev/x (c 1:200, no driver) in the
+# container's /dev, opens each device for reading (r) or writing (w) and prints
+# "r /dev/zero R" ... with R one of ok, EPERM (the device rules refused the open) or
+# ENXIO (they let it through to the absent driver).
+device_probe='
+try() {
+    if [ "$1" = r ]; then head -c 1 "$2" >/dev/null 2>/tmp/err; else (: >"$2") 2>/tmp/err; fi && { echo "$1 $2 ok"; return; }
+    if grep -q "not permitted" /tmp/err; then echo "$1 $2 EPERM"; elif grep -q "No such device" /tmp/err; then echo "$1 $2 ENXIO"; else echo "$1 $2 $(cat /tmp/err)"; fi
+}
+rm -f /dev/x; mknod /dev/x c 1 200 2>/tmp/err && echo "mknod ok" || echo "mknod $(cat /tmp/err)"
+for d in /dev/null /dev/zero /dev/full /dev/urandom /dev/x; do try r $d; done
+try w /dev/null; try w /dev/x'

@@ -88,7 +88,7 @@ done
 rootfs=$stage/bundle/rootfs
 mkdir -p "$rootfs"/{bin,proc,sys,dev,tmp,etc}
 cp /bin/busybox "$rootfs/bin/busybox"
-for applet in sh cat echo ls sleep hostname true grep head wc tr; do ln -s busybox "$rootfs/bin/$applet"; done
+for applet in sh cat echo ls sleep hostname true grep head wc tr rm mknod; do ln -s busybox "$rootfs/bin/$applet"; done
 echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
 (cd "$stage" && "$OCRT" spec --bundle "$stage/bundle") && python3 "$here/make-configs.py" "$stage/bundle/config.json" "$stage/bundle" ||
     fail "cannot write the bundle's configs"

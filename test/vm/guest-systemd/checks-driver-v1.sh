@@ -68,14 +68,7 @@ case "$stats" in *'"limit":33554432'*) ok "[cg:cmd.events.stats] v1: events --st
 inside=$(ocrt exec vm-sdv1 sh -c 'cat /proc/self/cgroup' 2>&1)
 has "$inside" "memory:/" "[cg:place.cgroupns] v1: exec works and the container sees its own cgroups"
 
-devcheck='
-try() {
-    if [ "$1" = r ]; then (: <"$2") 2>/tmp/err; else (: >"$2") 2>/tmp/err; fi && { echo "$1 $2 ok"; return; }
-    if busybox grep -q "not permitted" /tmp/err; then echo "$1 $2 EPERM"; elif busybox grep -q "No such device" /tmp/err; then echo "$1 $2 ENXIO"; else echo "$1 $2 $(cat /tmp/err)"; fi
-}
-busybox rm -f /dev/x; busybox mknod /dev/x c 1 200 2>/tmp/err && echo "mknod ok" || echo "mknod $(cat /tmp/err)"
-try r /dev/zero; try r /dev/x; try w /dev/x'
-out=$(ocrt exec vm-sdv1 sh -c "$devcheck" 2>&1)
+out=$(ocrt exec vm-sdv1 sh -c "$device_probe" 2>&1)
 has "$out" "r /dev/zero ok" "[cg:devices] v1: /dev/zero (allowed) opens"
 has "$out" "r /dev/x ENXIO" "[cg:devices] v1: c 1:200 allowed rm: a read open reaches the driver"
 has "$out" "w /dev/x EPERM" "[cg:enforce.devices] v1: c 1:200 not allowed w: a write open is refused"
@@ -84,7 +77,7 @@ systemctl daemon-reload
 check_eq 33554432 "$(cat $(v1 memory)/memory.limit_in_bytes 2>&1)" "[cg:memory.limit] v1: memory.limit_in_bytes survives daemon-reload"
 check_eq 512 "$(cat $(v1 cpu,cpuacct)/cpu.shares 2>&1)" "[cg:cpu.shares] v1: cpu.shares survives daemon-reload"
 check_eq 20 "$(cat $(v1 pids)/pids.max 2>&1)" "[cg:pids.limit] v1: pids.max survives daemon-reload"
-out=$(ocrt exec vm-sdv1 sh -c "$devcheck" 2>&1)
+out=$(ocrt exec vm-sdv1 sh -c "$device_probe" 2>&1)
 has "$out" "w /dev/x EPERM" "[cg:enforce.devices] v1: the device rules hold after daemon-reload"
 has "$out" "r /dev/zero ok" "[cg:devices] v1: /dev/zero still opens after daemon-reload"
 

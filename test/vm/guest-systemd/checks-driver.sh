@@ -55,14 +55,7 @@ has "$inside" "hugetlb.2MB.max=4194304" "[cg:hugepageLimits] hugetlb.2MB.max rea
 # Devices: the eBPF filter on the scope. /dev/zero is a default (readable); c 1:200 is
 # allowed rw then denied w: a read open reaches the (absent) driver, a write open is refused.
 # The node is made in the container's /dev (the bundle lives on /run, mounted nodev).
-devcheck='
-try() {
-    if [ "$1" = r ]; then (: <"$2") 2>/tmp/err; else (: >"$2") 2>/tmp/err; fi && { echo "$1 $2 ok"; return; }
-    if busybox grep -q "not permitted" /tmp/err; then echo "$1 $2 EPERM"; elif busybox grep -q "No such device" /tmp/err; then echo "$1 $2 ENXIO"; else echo "$1 $2 $(cat /tmp/err)"; fi
-}
-busybox rm -f /dev/x; busybox mknod /dev/x c 1 200 2>/tmp/err && echo "mknod ok" || echo "mknod $(cat /tmp/err)"
-try r /dev/zero; try r /dev/x; try w /dev/x'
-out=$(ocrt exec vm-sdd sh -c "$devcheck" 2>&1)
+out=$(ocrt exec vm-sdd sh -c "$device_probe" 2>&1)
 has "$out" "r /dev/zero ok" "[cg:devices] /dev/zero (a default rule) opens inside the scope"
 has "$out" "r /dev/x ENXIO" "[cg:devices] allow c 1:200 rw lets a read open through"
 has "$out" "w /dev/x EPERM" "[cg:enforce.devices] deny c 1:200 w refuses a write open inside the scope"

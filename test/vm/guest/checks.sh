@@ -103,46 +103,37 @@ ocrt delete --force vm-rel
 [ -d /sys/fs/cgroup/ocrt-vm-rel ] && not_ok "[cg:cmd.delete] v2: delete removes the relative cgroup and its parent" ||
     ok "[cg:cmd.delete] v2: delete removes the relative cgroup and its parent"
 
-# cgroup v2 devices: an eBPF program attached to the container's cgroup. Inside, each
-# device is opened for reading (r) or writing (w): ok, EPERM (the filter), or ENXIO
-# (the filter let it through to a driver-less number, c 1:200).
-devcheck='
-try() {
-    if [ "$1" = r ]; then head -c 1 "$2" >/dev/null 2>/tmp/err; else (: >"$2") 2>/tmp/err; fi && { echo "$1 $2 ok"; return; }
-    if grep -q "not permitted" /tmp/err; then echo "$1 $2 EPERM"; elif grep -q "No such device" /tmp/err; then echo "$1 $2 ENXIO"; else echo "$1 $2 $(cat /tmp/err)"; fi
-}
-rm -f /x; mknod /x c 1 200 2>/tmp/err && echo "mknod ok" || echo "mknod $(cat /tmp/err)"
-for d in /dev/null /dev/zero /dev/full /dev/urandom /x; do try r $d; done
-try w /dev/null; try w /x'
+# cgroup v2 devices: an eBPF program attached to the container's cgroup, probed from
+# inside with guest-lib.sh's $device_probe.
 
 use devices-default
 (cd "$bundle" && ocrt run -d vm-devdef >/dev/null 2>&1) && ok "[cg:devices] devices: a container with the default rules runs" ||
     not_ok "[cg:devices] devices: a container with the default rules runs"
-out=$(ocrt exec vm-devdef sh -c "$devcheck" 2>&1)
+out=$(ocrt exec vm-devdef sh -c "$device_probe" 2>&1)
 has "$out" "r /dev/null ok" "[cg:devices] devices: default rules: /dev/null can be read"
 has "$out" "w /dev/null ok" "[cg:devices] devices: default rules: /dev/null can be written"
 has "$out" "r /dev/zero ok" "[cg:devices] devices: default rules: /dev/zero can be read"
 has "$out" "r /dev/full ok" "[cg:devices] devices: default rules: /dev/full can be read"
 has "$out" "r /dev/urandom ok" "[cg:devices] devices: default rules: /dev/urandom can be read"
 has "$out" "mknod ok" "[cg:devices] devices: default rules: mknod of any char device (c *:* m)"
-has "$out" "r /x EPERM" "[cg:enforce.devices] devices: default rules: c 1:200 cannot be opened (default deny)"
+has "$out" "r /dev/x EPERM" "[cg:enforce.devices] devices: default rules: c 1:200 cannot be opened (default deny)"
 ocrt delete --force vm-devdef && ok "[cg:cmd.delete] devices: delete" || not_ok "[cg:cmd.delete] devices: delete"
 
 use devices-rules
 (cd "$bundle" && ocrt run -d vm-devrules >/dev/null 2>&1) && ok "[cg:devices] devices: a container with linux.resources.devices runs" ||
     not_ok "[cg:devices] devices: a container with linux.resources.devices runs"
-out=$(ocrt exec vm-devrules sh -c "$devcheck" 2>&1)
-has "$out" "r /x ENXIO" "[cg:devices] devices: allow c 1:200 rw lets a read open through"
-has "$out" "w /x EPERM" "[cg:enforce.devices] devices: a later deny c 1:200 w refuses a write open (last match wins, per access bit)"
+out=$(ocrt exec vm-devrules sh -c "$device_probe" 2>&1)
+has "$out" "r /dev/x ENXIO" "[cg:devices] devices: allow c 1:200 rw lets a read open through"
+has "$out" "w /dev/x EPERM" "[cg:enforce.devices] devices: a later deny c 1:200 w refuses a write open (last match wins, per access bit)"
 has "$out" "r /dev/zero ok" "[cg:devices] devices: the defaults still apply after the configured rules"
 # Device rules are fixed at create (container::update drops them, as runc's update does):
 # an update with rules leaves the program alone.
 rules='{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],"pids":{"limit":50}}'
 echo "$rules" | ocrt update --resources - vm-devrules && ok "[cg:cmd.update] devices: update --resources with device rules is accepted" ||
     not_ok "[cg:cmd.update] devices: update --resources with device rules is accepted"
-out=$(ocrt exec vm-devrules sh -c "$devcheck" 2>&1)
+out=$(ocrt exec vm-devrules sh -c "$device_probe" 2>&1)
 has "$out" "r /dev/zero ok" "[cg:devices] devices: after update, the filter made at create still applies"
-has "$out" "w /x EPERM" "[cg:enforce.devices] devices: after update, the configured deny still applies"
+has "$out" "w /dev/x EPERM" "[cg:enforce.devices] devices: after update, the configured deny still applies"
 ocrt delete --force vm-devrules && ok "[cg:cmd.delete] devices: delete with rules" || not_ok "[cg:cmd.delete] devices: delete with rules"
 
 # clone3(CLONE_INTO_CGROUP): the init starts life in its own cgroup. ocrt create runs
