@@ -261,6 +261,7 @@ VDA = {"major": VIRTIO_BLK_MAJOR, "minor": 0}
 variant("sd-v1-kmem", ["/bin/sleep", "60"], resources_at("ocrt.slice:ocrt:vm-sdv1k", {"memory": {"limit": 67108864, "kernel": 50331648}}))
 variant("sd-v1-idle", ["/bin/sleep", "60"], resources_at("ocrt.slice:ocrt:vm-sdv1i", {"cpu": {"idle": 1}}))
 variant("sd-v1-bfq", ["/bin/sleep", "60"], resources_at("ocrt.slice:ocrt:vm-sdv1b", {"blockIO": {"weight": 200, "weightDevice": [dict(VDA, weight=300)]}}))
+variant("sd-v1-bfqdev", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1b", {"blockIO": {"weightDevice": [dict(VDA, weight=300)]}}))
 variant("sd-v1-leaf", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1l", {"blockIO": {"leafWeight": 300}}))
 variant("sd-v1-leafdev", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1l", {"blockIO": {"weightDevice": [dict(VDA, leafWeight=300)]}}))
 # No cgroupsPath: the systemd driver's default, system.slice/ocrt-<id>.scope.

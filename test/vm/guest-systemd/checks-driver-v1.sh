@@ -201,7 +201,8 @@ case "$(cat /sys/block/vda/queue/scheduler 2>&1)" in
 *)
     echo "n/a - [cg:blockIO.weight] vda cannot use bfq (schedulers: $sched; no modules in the guest), so no blkio.bfq.weight"
     echo "n/a - [cg:blockIO.weightDevice] vda cannot use bfq (schedulers: $sched; no modules in the guest), so no blkio.bfq.weight_device"
-    refused_v1 blockIO.weight sd-v1-bfq vm-sdv1b /linux/resources/blockIO/weight "blockIO.weight without bfq" ;;
+    refused_v1 blockIO.weight sd-v1-bfq vm-sdv1b /linux/resources/blockIO/weight "blockIO.weight without bfq"
+    refused_v1 blockIO.weightDevice sd-v1-bfqdev vm-sdv1b /linux/resources/blockIO/weightDevice/0/weight "a per-device weight without bfq" ;;
 esac
 # Leaf weights were CFQ's only (gone since Linux 5.0): refused naming the field, as on the host.
 if [ ! -e /sys/fs/cgroup/blkio/blkio.leaf_weight ]; then
