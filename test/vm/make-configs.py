@@ -255,6 +255,30 @@ variant("sd-driver-v1", ["/bin/sleep", "120"], systemd_resources_v1)
 # linux.resources.unified on the hybrid host: refused (v1 has no such files).
 variant("sd-unified-v1", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1u", {"unified": {"pids.max": "5"}}))
 variant("sd-driver", ["/bin/sleep", "120"], systemd_resources)
+# More hybrid systemd-driver containers (checks-driver-v1.sh), each one key on its own so
+# that one the guest's kernel lacks fails only its own create.
+VDA = {"major": VIRTIO_BLK_MAJOR, "minor": 0}
+variant("sd-v1-kmem", ["/bin/sleep", "60"], resources_at("ocrt.slice:ocrt:vm-sdv1k", {"memory": {"limit": 67108864, "kernel": 50331648}}))
+variant("sd-v1-idle", ["/bin/sleep", "60"], resources_at("ocrt.slice:ocrt:vm-sdv1i", {"cpu": {"idle": 1}}))
+variant("sd-v1-bfq", ["/bin/sleep", "60"], resources_at("ocrt.slice:ocrt:vm-sdv1b", {"blockIO": {"weight": 200, "weightDevice": [dict(VDA, weight=300)]}}))
+variant("sd-v1-bfqdev", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1b", {"blockIO": {"weightDevice": [dict(VDA, weight=300)]}}))
+variant("sd-v1-leaf", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1l", {"blockIO": {"leafWeight": 300}}))
+variant("sd-v1-leafdev", ["/bin/true"], resources_at("ocrt.slice:ocrt:vm-sdv1l", {"blockIO": {"weightDevice": [dict(VDA, leafWeight=300)]}}))
+# No cgroupsPath: the systemd driver's default, system.slice/ocrt-<id>.scope.
+variant("sd-v1-default", ["/bin/sleep", "60"])
+# The "cgroup" mount on v1: a tmpfs with each hierarchy bound at the container's cgroup.
+CGVIEW_V1_SCRIPT = ("echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); echo pids=$(cat /sys/fs/cgroup/pids/pids.max); "
+                    "echo memdirs=$(ls -d /sys/fs/cgroup/memory/*/ 2>/dev/null | wc -l); "
+                    "while read -r _ _ _ root point opts rest; do case $point in /sys/fs/cgroup|/sys/fs/cgroup/memory|/sys/fs/cgroup/pids) "
+                    "set -- ${rest#*- }; echo \"mnt $point $root $1 ${opts%%,*}\";; esac; done </proc/self/mountinfo")
+for ns in ("ns", "nons"):
+    def cgview_v1(config, ns=ns):
+        config["linux"]["cgroupsPath"] = "ocrt.slice:ocrt:vm-sdv1cg" + ns
+        config["linux"]["resources"] = {"memory": {"limit": 41943040}, "pids": {"limit": 33}}
+        config["linux"]["namespaces"] = [n for n in config["linux"]["namespaces"] if n["type"] != "cgroup"]
+        if ns == "ns":
+            config["linux"]["namespaces"].append({"type": "cgroup"})
+    variant("sd-v1-cgview-" + ns, ["/bin/sh", "-c", CGVIEW_V1_SCRIPT], cgview_v1)
 variant("sd-bad-file", ["/bin/sleep", "60"], systemd_bad_file)
 variant("sd-bad-path", ["/bin/sleep", "60"], systemd_bad_path)
 

@@ -116,6 +116,152 @@ use sd-unified-v1
 gone ocrt-vm-sdv1u.scope && [ ! -e "$root/vm-sdv1u" ] && ok "[cg:unified] v1: the refused create left no unit and no state" ||
     not_ok "[cg:unified] v1: the refused create left no unit and no state"
 ocrt delete --force vm-sdv1u >/dev/null 2>&1
+# --- One key per container below (each needs something of the guest's kernel). ---
+sd_run() {  # VARIANT ID: run -d with the systemd driver, output in /tmp/vm-sd1run.out
+    use "$1"
+    (cd "$bundle" && ocrt --systemd-cgroup run -d "$2" >/tmp/vm-sd1run.out 2>&1)
+}
+scope_dir() { echo "/sys/fs/cgroup/$1/ocrt.slice/ocrt-$2.scope"; }  # HIERARCHY ID
+# refused_v1 KEY VARIANT ID FIELD WHY: create fails naming FIELD, leaving no unit and no state.
+refused_v1() {
+    use "$2"
+    (cd "$bundle" && ocrt --systemd-cgroup create "$3" >/tmp/vm-sd1ref.out 2>&1); rc=$?
+    if [ $rc = 0 ]; then not_ok "[cg:$1] v1: $5 fails create, naming $4" "create succeeded"
+    else has "$(cat /tmp/vm-sd1ref.out)" "$4" "[cg:$1] v1: $5 fails create, naming $4"; fi
+    gone "ocrt-$3.scope" && [ ! -e "$root/$3" ] && ok "[cg:$1] v1: the refused create left no unit and no state" ||
+        not_ok "[cg:$1] v1: the refused create left no unit and no state"
+    ocrt delete --force "$3" >/dev/null 2>&1
+}
+
+# memory.kernel: written where the file exists; Linux 6.1 keeps memory.kmem.limit_in_bytes
+# but ignores writes (reads back unlimited), as runc meets it too: create must succeed.
+sd_run sd-v1-kmem vm-sdv1k; rc=$?
+check_eq 0 "$rc" "[cg:memory.kernel] v1: run -d with memory.kernel 48 MB ($(cat /tmp/vm-sd1run.out))"
+kmem=$(cat $(scope_dir memory vm-sdv1k)/memory.kmem.limit_in_bytes 2>&1)
+if [ "$kmem" = 50331648 ]; then
+    ok "[cg:memory.kernel] v1: memory.kmem.limit_in_bytes of the scope is 50331648"
+else
+    echo "n/a - [cg:memory.kernel] v1: kernel $(uname -r) ignores memory.kmem.limit_in_bytes (reads back '$kmem')"
+    check_eq running "$(field vm-sdv1k status)" "[cg:memory.kernel] v1: a memory.kernel limit does not fail create (written as runc does; the kernel ignores it)"
+fi
+check_eq 67108864 "$(cat $(scope_dir memory vm-sdv1k)/memory.limit_in_bytes 2>&1)" "[cg:memory.limit] v1: memory.limit_in_bytes beside memory.kernel"
+ocrt delete --force vm-sdv1k && gone ocrt-vm-sdv1k.scope && ok "[cg:cmd.delete] v1: delete --force the memory.kernel container and its unit" ||
+    not_ok "[cg:cmd.delete] v1: delete --force the memory.kernel container and its unit"
+
+# checkBeforeUpdate: a limit below memory.usage_in_bytes is refused before systemd or the
+# file sees it (the v1 kernel would reclaim or OOM-kill to meet it).
+rm -f "$bundle/rootfs/ready"
+sd_run sd-cbu vm-cbu && ok "[cg:memory.checkBeforeUpdate] v1: run -d a container holding 24 MB" ||
+    not_ok "[cg:memory.checkBeforeUpdate] v1: run -d a container holding 24 MB" "$(cat /tmp/vm-sd1run.out)"
+cbu=$(scope_dir memory vm-cbu)
+for i in $(seq 100); do [ -e "$bundle/rootfs/ready" ] && break; sleep 0.2; done
+usage=$(cat $cbu/memory.usage_in_bytes 2>/dev/null || echo 0)
+[ "$usage" -gt 25165824 ] && ok "[cg:memory.checkBeforeUpdate] v1: memory.usage_in_bytes ($usage) is above 24 MB" ||
+    not_ok "[cg:memory.checkBeforeUpdate] v1: memory.usage_in_bytes is above 24 MB" "$usage"
+out=$(echo '{"memory": {"limit": 8388608, "checkBeforeUpdate": true}}' | ocrt update --resources - vm-cbu 2>&1) &&
+    not_ok "[cg:memory.checkBeforeUpdate] v1: update below the usage is refused" "update succeeded" || {
+    has "$out" "below the current usage" "[cg:memory.checkBeforeUpdate] v1: update below the usage is refused"
+    has "$out" "/linux/resources/memory/limit" "[cg:memory.checkBeforeUpdate] v1: the refusal names /linux/resources/memory/limit"; }
+check_eq 67108864 "$(cat $cbu/memory.limit_in_bytes 2>&1)" "[cg:memory.checkBeforeUpdate] v1: memory.limit_in_bytes keeps the old limit"
+check_eq 67108864 "$(show ocrt-vm-cbu.scope MemoryLimit)" "[cg:memory.checkBeforeUpdate] v1: systemd's MemoryLimit keeps the old limit"
+check_eq running "$(field vm-cbu status)" "[cg:memory.checkBeforeUpdate] v1: nothing was OOM-killed"
+echo '{"memory": {"limit": 50331648, "checkBeforeUpdate": true}}' | ocrt update --resources - vm-cbu &&
+    ok "[cg:memory.checkBeforeUpdate] v1: update above the usage is applied" || not_ok "[cg:memory.checkBeforeUpdate] v1: update above the usage is applied"
+check_eq 50331648 "$(cat $cbu/memory.limit_in_bytes 2>&1)" "[cg:memory.checkBeforeUpdate] v1: memory.limit_in_bytes is the new limit"
+check_eq 50331648 "$(show ocrt-vm-cbu.scope MemoryLimit)" "[cg:memory.checkBeforeUpdate] v1: systemd's MemoryLimit is the new limit"
+out=$(ocrt update --memory 8M vm-cbu 2>&1) && not_ok "[cg:memory.checkBeforeUpdate] v1: a later update --memory below the usage is refused too" "update succeeded" ||
+    has "$out" "below the current usage" "[cg:memory.checkBeforeUpdate] v1: a later update --memory below the usage is refused too"
+check_eq 50331648 "$(cat $cbu/memory.limit_in_bytes 2>&1)" "[cg:memory.checkBeforeUpdate] v1: memory.limit_in_bytes still holds the last applied limit"
+ocrt delete --force vm-cbu
+rm -f "$bundle/rootfs/ready"
+
+# cpu.idle: a v1 cpu controller file since Linux 5.15 (SCHED_IDLE for the group).
+if [ -e /sys/fs/cgroup/cpu,cpuacct/cpu.idle ]; then
+    sd_run sd-v1-idle vm-sdv1i && ok "[cg:cpu.idle] v1: run -d with cpu.idle 1" || not_ok "[cg:cpu.idle] v1: run -d with cpu.idle 1" "$(cat /tmp/vm-sd1run.out)"
+    check_eq 1 "$(cat $(scope_dir cpu,cpuacct vm-sdv1i)/cpu.idle 2>&1)" "[cg:cpu.idle] v1: cpu.idle of the scope is 1"
+    check_eq 1 "$(ocrt exec vm-sdv1i cat /sys/fs/cgroup/cpu/cpu.idle 2>&1)" "[cg:cpu.idle] v1 inside: cpu/cpu.idle is 1"
+    ocrt delete --force vm-sdv1i
+else
+    echo "n/a - [cg:cpu.idle] kernel $(uname -r) has no v1 cpu.idle (before 5.15 or no CONFIG_FAIR_GROUP_SCHED)"
+    refused_v1 cpu.idle sd-v1-idle vm-sdv1i /linux/resources/cpu/idle "cpu.idle without the cpu.idle file"
+fi
+
+# blockIO weights: v1 weights are BFQ's (blkio.bfq.weight*; CFQ is gone), which exist
+# once a disk uses bfq. The guest has no kernel modules to load, so bfq only if built in.
+sched=$(cat /sys/block/vda/queue/scheduler 2>&1)
+echo bfq >/sys/block/vda/queue/scheduler 2>/dev/null
+case "$(cat /sys/block/vda/queue/scheduler 2>&1)" in
+*'[bfq]'*)
+    sd_run sd-v1-bfq vm-sdv1b && ok "[cg:blockIO.weight] v1: run -d with blockIO weight 200, vda 300 (bfq)" ||
+        not_ok "[cg:blockIO.weight] v1: run -d with blockIO weight 200, vda 300 (bfq)" "$(cat /tmp/vm-sd1run.out)"
+    check_eq 200 "$(cat $(scope_dir blkio vm-sdv1b)/blkio.bfq.weight 2>&1)" "[cg:blockIO.weight] v1: blkio.bfq.weight of the scope"
+    check_eq "default 200 $dev 300" "$(cat $(scope_dir blkio vm-sdv1b)/blkio.bfq.weight_device 2>&1 | tr '\n' ' ' | sed 's/ *$//')" \
+        "[cg:blockIO.weightDevice] v1: blkio.bfq.weight_device of the scope"
+    ocrt delete --force vm-sdv1b ;;
+*)
+    echo "n/a - [cg:blockIO.weight] vda cannot use bfq (schedulers: $sched; no modules in the guest), so no blkio.bfq.weight"
+    echo "n/a - [cg:blockIO.weightDevice] vda cannot use bfq (schedulers: $sched; no modules in the guest), so no blkio.bfq.weight_device"
+    refused_v1 blockIO.weight sd-v1-bfq vm-sdv1b /linux/resources/blockIO/weight "blockIO.weight without bfq"
+    refused_v1 blockIO.weightDevice sd-v1-bfqdev vm-sdv1b /linux/resources/blockIO/weightDevice/0/weight "a per-device weight without bfq" ;;
+esac
+# Leaf weights were CFQ's only (gone since Linux 5.0): refused naming the field, as on the host.
+if [ ! -e /sys/fs/cgroup/blkio/blkio.leaf_weight ]; then
+    echo "n/a - [cg:blockIO.leafWeight] kernel $(uname -r) has no CFQ: blkio.leaf_weight does not exist"
+    refused_v1 blockIO.leafWeight sd-v1-leaf vm-sdv1l /linux/resources/blockIO/leafWeight "blockIO.leafWeight without blkio.leaf_weight"
+    echo "n/a - [cg:blockIO.leafWeightDevice] kernel $(uname -r) has no CFQ: blkio.leaf_weight_device does not exist"
+    refused_v1 blockIO.leafWeightDevice sd-v1-leafdev vm-sdv1l /linux/resources/blockIO/weightDevice/0/leafWeight "a per-device leafWeight without blkio.leaf_weight_device"
+fi
+echo "$sched" | sed -n 's/.*\[\(.*\)\].*/\1/p' >/sys/block/vda/queue/scheduler 2>/dev/null
+
+# OOM kills: the 80 MB allocation of an exec'd shell is killed at the 32 MB limit, and the
+# streaming `events` reports it (v1: the memory.oom_control eventfd).
+sd_run sd-oom vm-oom && ok "[cg:enforce.memory] v1: run -d with a 32 MB memory (and memory+swap) limit" ||
+    not_ok "[cg:enforce.memory] v1: run -d with a 32 MB memory (and memory+swap) limit" "$(cat /tmp/vm-sd1run.out)"
+rm -f /tmp/vm-sd1-events.out
+timeout 60 /usr/sbin/ocrt --root "$root" events --interval 1s vm-oom >/tmp/vm-sd1-events.out 2>&1 &
+events_pid=$!
+for i in $(seq 50); do grep -q '"type":"stats"' /tmp/vm-sd1-events.out && break; sleep 0.2; done
+timeout 60 /usr/sbin/ocrt --root "$root" exec vm-oom sh -c 'a=$(head -c 83886080 /dev/zero | tr "\\0" x); echo survived ${#a}' >/tmp/vm-sd1-oom.out 2>&1; rc=$?
+check_eq 137 "$rc" "[cg:enforce.memory] v1: the exec'd 80 MB allocation is OOM-killed ($(cat /tmp/vm-sd1-oom.out))"
+has "$(cat $(scope_dir memory vm-oom)/memory.oom_control 2>&1)" "oom_kill 1" "[cg:enforce.memory] v1: memory.oom_control of the scope counts the kill"
+for i in $(seq 50); do grep -q '"type":"oom"' /tmp/vm-sd1-events.out && break; sleep 0.2; done
+check_eq '{"type":"oom","id":"vm-oom"}' "$(grep '"type":"oom"' /tmp/vm-sd1-events.out | head -n 1)" "[cg:cmd.events.oom] v1: events streams runc's oom line"
+kill $events_pid 2>/dev/null; wait $events_pid 2>/dev/null
+check_eq running "$(field vm-oom status)" "[cg:enforce.memory] v1: the container survives its exec'd process's OOM kill"
+ocrt delete --force vm-oom && gone ocrt-vm-oom.scope && ok "[cg:cmd.delete] v1: delete --force after an OOM kill removes the unit" ||
+    not_ok "[cg:cmd.delete] v1: delete --force after an OOM kill removes the unit"
+
+# No cgroupsPath: the systemd driver's default unit, system.slice/ocrt-<id>.scope, at
+# that path in every hierarchy (v1 and the unified one).
+sd_run sd-v1-default vm-sdv1d && ok "[cg:place.default] v1: run -d without a cgroupsPath" ||
+    not_ok "[cg:place.default] v1: run -d without a cgroupsPath" "$(cat /tmp/vm-sd1run.out)"
+dpid=$(field vm-sdv1d pid)
+check_eq active "$(systemctl is-active ocrt-vm-sdv1d.scope 2>&1)" "[cg:place.default] v1: systemd runs the default unit ocrt-vm-sdv1d.scope"
+check_eq /system.slice/ocrt-vm-sdv1d.scope "$(show ocrt-vm-sdv1d.scope ControlGroup)" "[cg:place.default] v1: the unit's ControlGroup is in system.slice"
+dcg=$(cat /proc/$dpid/cgroup 2>&1)
+has "$dcg" ":memory:/system.slice/ocrt-vm-sdv1d.scope" "[cg:place.default] v1: the init's memory cgroup is the default scope"
+check_eq "" "$(echo "$dcg" | grep -v ':/system.slice/ocrt-vm-sdv1d.scope$')" "[cg:place.default] v1: the init is at the default scope's path in every hierarchy"
+ocrt delete --force vm-sdv1d && gone ocrt-vm-sdv1d.scope && ok "[cg:cmd.delete] v1: delete the default-path container and its unit" ||
+    not_ok "[cg:cmd.delete] v1: delete the default-path container and its unit"
+check_eq "" "$(ls -d /sys/fs/cgroup/*/system.slice/ocrt-vm-sdv1d.scope 2>/dev/null)" "[cg:cmd.delete] v1: no hierarchy keeps the default scope's directory"
+
+# The "cgroup" mount (ocrt spec's /sys/fs/cgroup): a read-only tmpfs with each v1
+# hierarchy showing the container's own cgroup (its limits, nothing below or beside it).
+for mode in ns nons; do
+    use sd-v1-cgview-$mode
+    out=$(cd "$bundle" && ocrt --systemd-cgroup run vm-sdv1cg$mode 2>&1); rc=$?
+    check_eq 0 "$rc" "[cg:place.mount] v1 cgroup mount ($mode): run"
+    check_eq 41943040 "$(echo "$out" | sed -n 's/^mem=//p')" "[cg:place.mount] v1 cgroup mount ($mode): memory/memory.limit_in_bytes is the container's limit"
+    check_eq 33 "$(echo "$out" | sed -n 's/^pids=//p')" "[cg:place.mount] v1 cgroup mount ($mode): pids/pids.max is the container's limit"
+    check_eq 0 "$(echo "$out" | sed -n 's/^memdirs=//p')" "[cg:place.mount] v1 cgroup mount ($mode): no other cgroup is visible below memory/"
+    [ $mode = ns ] && want=/ || want=/ocrt.slice/ocrt-vm-sdv1cg$mode.scope
+    has "$out" "mnt /sys/fs/cgroup / tmpfs ro" "[cg:place.mount] v1 cgroup mount ($mode): /sys/fs/cgroup is a read-only tmpfs"
+    has "$out" "mnt /sys/fs/cgroup/memory $want cgroup ro" "[cg:place.mount] v1 cgroup mount ($mode): memory/ is the scope ($want) read-only"
+    has "$out" "mnt /sys/fs/cgroup/pids $want cgroup ro" "[cg:place.mount] v1 cgroup mount ($mode): pids/ is the scope ($want) read-only"
+    gone ocrt-vm-sdv1cg$mode.scope && ok "[cg:cmd.delete] v1: run removes the cgroup-mount container's unit ($mode)" ||
+        not_ok "[cg:cmd.delete] v1: run removes the cgroup-mount container's unit ($mode)"
+done
+echo "n/a - [cg:place.absolute] systemd paths are slice:prefix:name (the scope's exact path is checked as place.systemdScope and place.default)"
 echo "n/a - [cg:place.relative] the systemd driver's cgroupsPath is slice:prefix:name, a scope in a named slice; nothing is relative to ocrt's own cgroup"
 echo "n/a - [cg:place.cloneIntoCgroup] the scope only exists once systemd started it with the init's pid; on v1 there is no CLONE_INTO_CGROUP anyway"
 echo "n/a - [cg:rdma] the systemd guest has no RDMA device (vm-rdma checks linux.resources.rdma with the cgroupfs driver)"
