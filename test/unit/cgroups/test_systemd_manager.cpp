@@ -31,6 +31,8 @@ HostLayout v2_host() {
 }
 
 // The cgroup2 tree of a systemd host; systemd makes the scope when it starts the unit.
+spec::Resources limits();
+
 struct V2 {
     Files files;
     FakeSystemdBus::Shared bus;
@@ -53,6 +55,15 @@ struct V2 {
                                     const std::map<std::string, std::string> &annotations = {}) {
         return systemd_manager_for_create(v2_host(), path, "c1", annotations, files, FakeSystemdBus::factory(bus))
             .value();
+    }
+    // A container whose unit is up (create, apply, place of the init 4242): what the
+    // state record keeps for later commands.
+    Placement started() {
+        auto manager = create();
+        REQUIRE(manager->create());
+        REQUIRE(manager->apply(limits()));
+        REQUIRE(manager->place(4242));
+        return manager->placement();
     }
 };
 
@@ -179,14 +190,7 @@ TEST_CASE("systemd driver: a unit of that name that is not ours is never stopped
 
 TEST_CASE("systemd driver: reopened from the state, pause/ps/exec use the files only; delete stops the unit") {
     V2 v2;
-    Placement recorded;
-    {
-        auto manager = v2.create();
-        REQUIRE(manager->create());
-        REQUIRE(manager->apply(limits()));
-        REQUIRE(manager->place(4242));
-        recorded = manager->placement();
-    }
+    Placement recorded = v2.started();
     int connections = v2.bus.connections;
     auto later = manager_for_placement(recorded, v2.files);
     CHECK(later->placement().unit == "ocrt-c1.scope");
@@ -208,14 +212,7 @@ TEST_CASE("systemd driver: reopened from the state, pause/ps/exec use the files 
 
 TEST_CASE("systemd driver: update writes the files of the live unit") {
     V2 v2;
-    Placement recorded;
-    {
-        auto manager = v2.create();
-        REQUIRE(manager->create());
-        REQUIRE(manager->apply(limits()));
-        REQUIRE(manager->place(4242));
-        recorded = manager->placement();
-    }
+    Placement recorded = v2.started();
     auto later = systemd_manager(recorded, v2.files, FakeSystemdBus::factory(v2.bus));
     spec::Resources update;
     update.pids.emplace();
@@ -237,14 +234,7 @@ TEST_CASE("systemd driver: update writes the files of the live unit") {
 // OOM-kills to meet it), so the usage check must come before the properties are sent.
 TEST_CASE("systemd driver: an update below the usage under checkBeforeUpdate never reaches systemd") {
     V2 v2;
-    Placement recorded;
-    {
-        auto manager = v2.create();
-        REQUIRE(manager->create());
-        REQUIRE(manager->apply(limits()));
-        REQUIRE(manager->place(4242));
-        recorded = manager->placement();
-    }
+    Placement recorded = v2.started();
     v2.files.files[kScope + "/memory.current"] = "25165824\n";
     auto later = systemd_manager(recorded, v2.files, FakeSystemdBus::factory(v2.bus));
     spec::Resources update;
