@@ -216,12 +216,7 @@ private:
         return found->second;
     }
 
-    std::vector<std::string> unique_dirs() const {
-        std::vector<std::string> dirs;
-        for (const auto &[controller, dir] : placement_.dirs)
-            if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
-        return dirs;
-    }
+    std::vector<std::string> unique_dirs() const { return cgroups::unique_dirs(placement_); }
 
     Result<std::string> freezer_file() const {
         auto dir = dir_of("freezer");
@@ -352,14 +347,6 @@ private:
         if (::geteuid() != 0) return true;
         auto map = fs::read_file("/proc/self/uid_map");  // the initial namespace maps every uid
         return map && map->find("4294967295") == std::string::npos;
-    }
-
-    static bool unified_only(const Placement &placement) {
-        auto unified = placement.dirs.find(kUnifiedKey);
-        if (unified == placement.dirs.end()) return false;
-        for (const auto &[controller, dir] : placement.dirs)
-            if (dir != unified->second) return false;
-        return true;
     }
 
     // Each new cgroup2 directory's parent passes down every controller it has (best

@@ -45,6 +45,21 @@ std::vector<std::string> missing_directories(const std::string &mount_point, con
 
 }  // namespace
 
+bool unified_only(const Placement &placement) {
+    auto unified = placement.dirs.find(kUnifiedKey);
+    if (unified == placement.dirs.end()) return false;
+    for (const auto &[controller, dir] : placement.dirs)
+        if (dir != unified->second) return false;
+    return true;
+}
+
+std::vector<std::string> unique_dirs(const Placement &placement) {
+    std::vector<std::string> dirs;
+    for (const auto &[controller, dir] : placement.dirs)
+        if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+    return dirs;
+}
+
 bool is_frozen_state(const std::string &freezer_state) {
     return freezer_state.rfind("FROZEN", 0) == 0;
 }

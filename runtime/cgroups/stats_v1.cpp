@@ -238,14 +238,6 @@ json v2_blkio_stats(const Reader &r) {
     return {{"ioServiceBytesRecursive", bytes}, {"ioServicedRecursive", ios}};
 }
 
-bool unified_only(const Placement &placement) {
-    auto unified = placement.dirs.find(kUnifiedKey);
-    if (unified == placement.dirs.end()) return false;
-    for (const auto &[controller, dir] : placement.dirs)
-        if (dir != unified->second) return false;
-    return true;
-}
-
 }  // namespace
 
 nlohmann::ordered_json v1_stats(const Placement &placement, CgroupFiles &files) {

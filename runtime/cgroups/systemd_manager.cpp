@@ -21,21 +21,6 @@
 namespace ocrt::cgroups {
 namespace {
 
-bool all_in_one_unified_dir(const Placement &placement) {
-    auto unified = placement.dirs.find(kUnifiedKey);
-    if (unified == placement.dirs.end()) return false;
-    for (const auto &[controller, dir] : placement.dirs)
-        if (dir != unified->second) return false;
-    return true;
-}
-
-std::vector<std::string> unique_dirs(const Placement &placement) {
-    std::vector<std::string> dirs;
-    for (const auto &[controller, dir] : placement.dirs)
-        if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
-    return dirs;
-}
-
 // What a new unit is made of, besides the placement.
 struct NewUnit {
     std::string id;
@@ -127,7 +112,7 @@ private:
     SystemdTarget target() const {
         SystemdTarget t;
         t.version = version_;
-        t.unified = host_ ? host_->mode == HostMode::Unified : all_in_one_unified_dir(placement_);
+        t.unified = host_ ? host_->mode == HostMode::Unified : unified_only(placement_);
         return t;
     }
 
@@ -165,7 +150,7 @@ private:
         }
         unit_ours_ = true;
         started_ = true;
-        if (all_in_one_unified_dir(placement_)) {
+        if (unified_only(placement_)) {
             enable_v2_controllers();
             if (is_slice()) OCRT_TRY(files_manager()->place(pid));
         } else {

@@ -33,6 +33,11 @@ struct Placement {
 
 inline constexpr const char *kUnifiedKey = "unified";
 
+// Every controller in the one cgroup2 directory: a pure v2 host's placement.
+bool unified_only(const Placement &placement);
+// The placement's directories, each once, in controller order.
+std::vector<std::string> unique_dirs(const Placement &placement);
+
 class Manager {
 public:
     virtual ~Manager() = default;
