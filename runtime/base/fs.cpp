@@ -251,6 +251,17 @@ Result<std::string> read_file(const std::string &path) {
     }
 }
 
+Result<void> write_kernel_file(const std::string &path, const std::string &content) {
+    auto file = OCRT_TRY(open_path(path, O_WRONLY));
+    ssize_t n = ::write(file.get(), content.data(), content.size());
+    if (n < 0) {
+        bool short_line = content.size() <= 64 && content.find('\n') == std::string::npos;
+        return errno_error("write " + (short_line ? quoted(content) + " to " : std::string()) + quoted(path));
+    }
+    if (static_cast<size_t>(n) != content.size()) return Error(EIO, "short write to " + quoted(path));
+    return ok();
+}
+
 namespace {
 
 Result<void> write_all(borrowed_fd fd, const std::string &content) {

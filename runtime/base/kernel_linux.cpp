@@ -1,6 +1,7 @@
 // LinuxKernel: each method is one system call; errno is read on the line
 // right after the call and the message names the call and its arguments.
 #include <ocrt/base/kernel.hpp>
+#include <ocrt/base/fs.hpp>
 #include <ocrt/base/procfs.hpp>
 
 #include <dirent.h>
@@ -205,19 +206,7 @@ Result<void> LinuxKernel::fchownat(borrowed_fd dir, const std::string &path, uid
 // below /proc are written only through a verified procfs (procfs.hpp).
 Result<void> LinuxKernel::write_file(const std::string &path, const std::string &content) {
     if (procfs::relative_to_proc(path) && !is_fd_path(path)) return procfs::write(path, content);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int err = errno;
-        return Error(err, "open " + quoted(path));
-    }
-    unique_fd owned(fd);
-    ssize_t n = ::write(owned.get(), content.data(), content.size());
-    if (n < 0) {
-        int err = errno;
-        return Error(err, "write " + quoted(path));
-    }
-    if (static_cast<size_t>(n) != content.size()) return Error(EIO, "short write to " + quoted(path));
-    return ok();
+    return fs::write_kernel_file(path, content);
 }
 
 Result<void> LinuxKernel::chdir(const std::string &path) {

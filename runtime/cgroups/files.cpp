@@ -1,9 +1,7 @@
 #include <ocrt/cgroups/files.hpp>
 
 #include <ocrt/base/fs.hpp>
-#include <ocrt/base/unique_fd.hpp>
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,19 +29,7 @@ public:
     }
 
     Result<void> write(const std::string &path, const std::string &value) override {
-        int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0) {
-            int err = errno;
-            return Error(err, "open " + quoted(path));
-        }
-        unique_fd owned(fd);
-        ssize_t n = ::write(owned.get(), value.data(), value.size());
-        if (n < 0) {
-            int err = errno;
-            return Error(err, "write " + quoted(value) + " to " + quoted(path));
-        }
-        if (static_cast<size_t>(n) != value.size()) return Error(EIO, "short write to " + quoted(path));
-        return ok();
+        return fs::write_kernel_file(path, value);
     }
 
     Result<std::string> read(const std::string &path) override { return fs::read_file(path); }

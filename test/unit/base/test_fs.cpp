@@ -256,3 +256,24 @@ TEST_CASE("write_file_atomic failure keeps the old content and removes the tempo
     CHECK(list_dir(dir.path()) == std::vector<std::string>{"busy"});
     CHECK(failed.error().render().find("write \"busy\" in \"" + dir.path() + "\"") == 0);
 }
+
+TEST_CASE("write_kernel_file writes an existing file whole, never creates one, and names a short value") {
+    TempDir tmp;
+    tmp.write("pids.max", "");
+    REQUIRE(ocrt::fs::write_kernel_file(tmp / "pids.max", "42"));
+    CHECK(ocrt::fs::read_file(tmp / "pids.max").value() == "42");
+
+    auto missing = ocrt::fs::write_kernel_file(tmp / "absent", "1");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code() == ENOENT);
+    CHECK_FALSE(std::filesystem::exists(tmp / "absent"));
+
+    // A value the file refuses (here /dev/full: ENOSPC) is named; a long or multi-line one is not.
+    auto refused = ocrt::fs::write_kernel_file("/dev/full", "lo 5");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == ENOSPC);
+    CHECK(refused.error().message().find("write \"lo 5\" to \"/dev/full\"") != std::string::npos);
+    auto map = ocrt::fs::write_kernel_file("/dev/full", "0 0 1\n1 1 1\n");
+    REQUIRE_FALSE(map);
+    CHECK(map.error().message().find("write \"/dev/full\"") != std::string::npos);
+}

@@ -45,6 +45,11 @@ Result<unique_fd> open_path(const std::string &path, int flags, mode_t mode = 0)
 // The whole content of a file (works for /proc files that report size 0).
 Result<std::string> read_file(const std::string &path);
 
+// Writes content to an existing kernel file (sysfs, cgroupfs) in one write(2): no
+// O_CREAT, and files like cgroup.procs or uid_map take their value only whole. A
+// short one-line value is named in the error ("write \"max\" to \"/sys/...\"").
+Result<void> write_kernel_file(const std::string &path, const std::string &content);
+
 // Replaces dir/name atomically: a temporary file in dir, renamed over name, so a
 // crash of ocrt at any point leaves the old or the new content, never a mix. No
 // fsync: state lives on tmpfs (/run) and does not outlive the machine anyway,
