@@ -1,4 +1,5 @@
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -17,7 +18,7 @@ namespace {
 constexpr int kMaxSymlinks = 40;  // as the kernel's MAXSYMLINKS
 constexpr int kMaxCreations = 4096;
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 // For error messages only: the host path the root fd refers to.
 std::string describe(borrowed_fd fd) {

@@ -3,6 +3,7 @@
 #include <ocrt/base/kernel.hpp>
 #include <ocrt/base/fs.hpp>
 #include <ocrt/base/procfs.hpp>
+#include <ocrt/base/text.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -27,7 +28,7 @@ namespace ocrt {
 
 namespace {
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 std::string hex(unsigned value) {
     char buf[16];

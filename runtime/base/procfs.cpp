@@ -1,4 +1,5 @@
 #include <ocrt/base/procfs.hpp>
+#include <ocrt/base/text.hpp>
 
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -18,7 +19,7 @@ namespace {
 
 constexpr ino_t kProcRootInode = 1;  // PROC_ROOT_INO
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 std::string hex(unsigned long value) {
     char buf[24];

@@ -16,6 +16,8 @@ std::optional<Number> parse_whole(std::string_view text) {
 
 }  // namespace
 
+std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
 std::string_view trim(std::string_view text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);

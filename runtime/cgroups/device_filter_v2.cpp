@@ -1,5 +1,6 @@
 #include <ocrt/cgroups/device_filter_v2.hpp>
 
+#include <ocrt/base/text.hpp>
 #include <ocrt/base/unique_fd.hpp>
 #include <ocrt/cgroups/files.hpp>
 
@@ -50,7 +51,7 @@ Result<int32_t> device_number(const std::optional<int64_t> &value, size_t index,
 
 long bpf(int command, bpf_attr &attr) { return ::syscall(SYS_bpf, command, &attr, sizeof(attr)); }
 
-std::string quoted(const std::string &text) { return "\"" + text + "\""; }
+using text::quoted;
 
 Result<unique_fd> load_program(const std::vector<bpf_insn> &program) {
     static const char license[] = "Apache-2.0";  // no GPL-only helpers are called

@@ -1,6 +1,7 @@
 #include <ocrt/cgroups/files.hpp>
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +11,7 @@
 namespace ocrt::cgroups {
 namespace {
 
-std::string quoted(const std::string &text) { return "\"" + text + "\""; }
+using text::quoted;
 
 class RealCgroupFiles final : public CgroupFiles {
 public:

@@ -75,7 +75,7 @@ const std::vector<Known> &known_properties() {
     return table;
 }
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+using text::quoted;
 
 // Drops a GVariant type annotation ("uint64 5", "@t 5") in front of a value.
 std::string_view drop_prefix(std::string_view text, std::initializer_list<std::string_view> prefixes, bool &typed) {

@@ -5,9 +5,9 @@
 #include <ocrt/cgroups/systemd_properties.hpp>
 
 #include <ocrt/base/text.hpp>
-#include <ocrt/spec/diagnostic.hpp>
 #include <ocrt/cgroups/v2_resources.hpp>
 #include <ocrt/spec/cpu_list.hpp>
+#include <ocrt/spec/diagnostic.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -36,7 +36,7 @@ Error field_error(const std::string &pointer, const std::string &problem) {
     return Error("config.json: /linux/resources" + pointer + ": " + problem);
 }
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+using text::quoted;
 
 bool has(const SystemdTarget &target, int version) { return target.version >= version; }
 

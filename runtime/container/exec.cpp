@@ -7,6 +7,7 @@
 #include "lifecycle_internal.hpp"
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 #include <ocrt/container/config_snapshot.hpp>
 #include <ocrt/container/id.hpp>
 #include <ocrt/container/inherited_fds.hpp>
@@ -25,7 +26,7 @@
 namespace ocrt::container {
 namespace {
 
-std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+using text::quoted;
 
 Result<uint32_t> parse_id_number(std::string_view text, std::string_view what) {
     uint32_t value = 0;

@@ -1,6 +1,7 @@
 #include <ocrt/linux/devices.hpp>
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 #include <ocrt/linux/mount_options.hpp>
 
 #include <fcntl.h>
@@ -16,7 +17,7 @@ namespace ocrt::os {
 
 namespace {
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 // "/dev/pts/0" -> {"/dev/pts", "0"}.
 std::pair<std::string, std::string> split_parent(const std::string &path) {

@@ -1,6 +1,7 @@
 #include <ocrt/linux/lsm.hpp>
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 #include <ocrt/linux/mount_options.hpp>
 
 #include <linux/magic.h>
@@ -13,7 +14,7 @@ namespace ocrt::os {
 
 namespace {
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 bool apparmor_enabled() {
     if (::access("/sys/kernel/security/apparmor", F_OK) != 0) return false;

@@ -1,6 +1,7 @@
 #include <ocrt/linux/mounts.hpp>
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 #include <ocrt/linux/mount_options.hpp>
 
 #include <fcntl.h>
@@ -24,7 +25,7 @@ constexpr std::array<std::string_view, 10> kProcAllowlist = {
     "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 };
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 std::string resolve_source(const std::string &source, const std::string &bundle) {
     if (source.empty() || source[0] == '/' || bundle.empty()) return source;

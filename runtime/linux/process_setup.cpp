@@ -2,6 +2,7 @@
 #include <ocrt/spec/vocabulary.hpp>
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -21,7 +22,7 @@ namespace {
 
 constexpr const char *kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 // Why setrlimit said EPERM: the two cases the kernel has.
 std::string eperm_reason(int resource, uint64_t hard) {

@@ -1,6 +1,7 @@
 #include <ocrt/linux/rootfs.hpp>
 
 #include <ocrt/base/fs.hpp>
+#include <ocrt/base/text.hpp>
 #include <ocrt/linux/devices.hpp>
 #include <ocrt/linux/lsm.hpp>
 #include <ocrt/linux/mount_options.hpp>
@@ -16,7 +17,7 @@ namespace ocrt::os {
 
 namespace {
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 // linux.rootfsPropagation as a recursive MS_* flag (0: unset).
 Result<unsigned long> rootfs_propagation(const spec::Config &config) {

@@ -1,5 +1,6 @@
 #include <ocrt/linux/scheduling.hpp>
 
+#include <ocrt/base/text.hpp>
 #include <ocrt/spec/cpu_list.hpp>
 #include <ocrt/spec/vocabulary.hpp>
 
@@ -10,7 +11,7 @@
 namespace ocrt::os {
 namespace {
 
-std::string quoted(const std::string &text) { return "\"" + text + "\""; }
+using text::quoted;
 
 bool realtime(const std::string &policy) { return policy == "SCHED_FIFO" || policy == "SCHED_RR"; }
 

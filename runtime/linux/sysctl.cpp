@@ -1,5 +1,6 @@
 #include <ocrt/linux/sysctl.hpp>
 
+#include <ocrt/base/text.hpp>
 #include <ocrt/linux/namespaces.hpp>
 #include <ocrt/spec/sysctl.hpp>
 
@@ -11,7 +12,7 @@ namespace ocrt::os {
 
 namespace {
 
-std::string quoted(const std::string &s) { return "\"" + s + "\""; }
+using text::quoted;
 
 bool same_file(const std::string &a, const std::string &b) {
     struct stat first {}, second {};

@@ -3,9 +3,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ocrt::text {
+
+// TEXT in double quotes, as error messages show paths and values: "\"/dev/null\"".
+std::string quoted(std::string_view text);
 
 // TEXT without leading and trailing whitespace (blanks and newlines).
 std::string_view trim(std::string_view text);
